@@ -1,0 +1,27 @@
+"""Writing the built graph, or one entry, in a standard RDF format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peerkg.build import write_release
+from peerkg.loaders import load_entry
+from peerkg.namespaces import bind_all
+from peerkg.store import open_store, sorted_nquads
+
+
+def export_store(store_path: Path | None, fmt: str) -> str:
+    import tempfile
+
+    nquads = sorted_nquads(open_store(store_path))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_release(nquads, Path(tmp))
+        return (Path(tmp) / f"peerkg.{fmt}").read_text("utf-8")
+
+
+def export_entry(path: Path, fmt: str) -> str:
+    """The RDF form of an entry: what `peerkg add` would put in the graph for it."""
+    graph = bind_all(load_entry(path).graph)
+    if fmt == "nt":
+        return "\n".join(sorted(line for line in graph.serialize(format="nt").splitlines() if line)) + "\n"
+    return graph.serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])

@@ -1,0 +1,53 @@
+"""The loader contract: a file in, one entry's triples out, or every problem in the file at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from peerkg.errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference from an entry to another entry, checked against the graph when the entry joins."""
+
+    target: URIRef
+    kind: str
+    file: str
+    entry: str
+    field: str
+    line: int | None
+
+
+@dataclass
+class Entry:
+    id: str
+    kind: str
+    file: str
+    subject: URIRef
+    graph: Graph
+    links: list[Link] = field(default_factory=list)
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """The file as UTF-8 text, refusing what no entry can be: missing, huge, empty or binary."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError([Problem(file, f"file is {size:,} bytes; an entry may be at most {max_bytes:,}",
+                                      hint="split it into one file per review", rule="too-large")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(file, f"cannot read the file: {exc.strerror}", rule="unreadable")]) from None
+    if not data.strip():
+        raise InputError([Problem(file, "the file is empty", rule="empty")])
+    if b"\x00" in data:
+        raise InputError([Problem(file, "this is a binary file, not a text entry", rule="binary")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, f"not UTF-8 text (byte {exc.start})", rule="binary")]) from None

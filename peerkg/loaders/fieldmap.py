@@ -1,0 +1,135 @@
+"""The declarative entry format (loaders/entry-format.yaml) and the vocabularies it points to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from peerkg import resources
+from peerkg.namespaces import expand
+
+VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
+               "value_of", "identifier", "kind")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    target: str = ""
+    property: URIRef | None = None
+    many: bool = False
+    required: bool = False
+    not_reported: bool = False
+    on: str = ""
+
+
+@dataclass(frozen=True)
+class SubNode:
+    name: str
+    property: URIRef
+    cls: URIRef
+    iri: str
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    cls: URIRef
+    iri: str
+    fields: dict[str, Field]
+    sub_nodes: dict[str, SubNode] = field(default_factory=dict)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    extra: dict[str, URIRef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EntryFormat:
+    base: str
+    vocabulary_base: str
+    not_reported_value: str
+    terms: dict[str, URIRef]
+    max_bytes: int
+    max_nodes: int
+    source_documents: dict[str, str]
+    entry_kinds: tuple[str, ...]
+    default_kind: str
+    records: dict[str, Record]
+
+    def concept(self, scheme: str, slug: str) -> URIRef:
+        return URIRef(f"{self.vocabulary_base}{scheme}/{slug}")
+
+    def scheme_iri(self, scheme: str) -> URIRef:
+        return URIRef(f"{self.vocabulary_base}{scheme}")
+
+
+def _field(name: str, spec: dict[str, Any]) -> Field:
+    kinds = [k for k in VALUE_KINDS if k in spec]
+    if len(kinds) != 1:
+        raise ValueError(f"entry-format.yaml: field {name!r} needs exactly one value type, has {kinds}")
+    kind = kinds[0]
+    target = spec[kind]
+    return Field(
+        name=name,
+        kind=kind,
+        target=target if isinstance(target, str) else "",
+        property=expand(spec["property"]) if "property" in spec else None,
+        many=bool(spec.get("many", False)),
+        required=bool(spec.get("required", False)),
+        not_reported=bool(spec.get("not_reported", False)),
+        on=str(spec.get("holder", "")),
+    )
+
+
+@cache
+def entry_format() -> EntryFormat:
+    raw = yaml.safe_load(resources.path("loaders", "entry-format.yaml").read_text("utf-8"))
+    records = {}
+    for kind, spec in raw["records"].items():
+        extra = {k: expand(v) for k, v in spec.items() if k.endswith("_property")}
+        records[kind] = Record(
+            kind=kind,
+            cls=expand(spec["class"]),
+            iri=spec["iri"],
+            fields={name: _field(name, f) for name, f in spec["fields"].items()},
+            sub_nodes={
+                name: SubNode(name, expand(s["property"]), expand(s["class"]), s["iri"])
+                for name, s in spec.get("sub_nodes", {}).items()
+            },
+            one_of=tuple(tuple(group) for group in spec.get("one_of", [])),
+            extra=extra,
+        )
+    return EntryFormat(
+        base=raw["base"],
+        vocabulary_base=raw["vocabulary_base"],
+        not_reported_value=raw["not_reported_value"],
+        terms={k: expand(v) for k, v in raw["terms"].items()},
+        max_bytes=int(raw["limits"]["max_bytes"]),
+        max_nodes=int(raw["limits"]["max_nodes"]),
+        source_documents=dict(raw["source_documents"]),
+        entry_kinds=tuple(raw["entry_kinds"]),
+        default_kind=raw["default_kind"],
+        records=records,
+    )
+
+
+@cache
+def vocabulary_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(resources.path("ontology", "vocab").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@cache
+def scheme_slugs(scheme: str) -> frozenset[str]:
+    """The slugs of the concepts in one scheme of ontology/vocab/."""
+    fmt = entry_format()
+    prefix = f"{fmt.vocabulary_base}{scheme}/"
+    concepts = vocabulary_graph().subjects(SKOS.inScheme, fmt.scheme_iri(scheme))
+    return frozenset(str(c)[len(prefix):] for c in concepts if str(c).startswith(prefix))

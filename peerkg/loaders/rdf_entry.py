@@ -1,0 +1,79 @@
+"""Turtle and JSON-LD entries: the RDF form of an entry, as `peerkg export-entry` writes it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Graph, URIRef
+
+from peerkg.errors import InputError, Problem
+from peerkg.loaders.base import Entry, Link, read_text
+from peerkg.loaders.fieldmap import entry_format
+
+
+def _remote_contexts(value: Any) -> list[str]:
+    """Every @context given by reference: those would be fetched from the web, so they are refused."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("@context", "@import"):
+                contexts = item if isinstance(item, list) else [item]
+                found.extend(c for c in contexts if isinstance(c, str))
+                if key == "@context":
+                    found.extend(_remote_contexts(item))
+            else:
+                found.extend(_remote_contexts(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_remote_contexts(item))
+    return found
+
+
+def _parse(path: Path, rdf_format: str) -> Graph:
+    fmt = entry_format()
+    file = str(path)
+    text = read_text(path, fmt.max_bytes)
+    if rdf_format == "json-ld":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError([Problem(file, f"not valid JSON: {exc.msg}", line=exc.lineno,
+                                      rule="syntax")]) from None
+        remote = _remote_contexts(document)
+        if remote:
+            raise InputError([Problem(file, f"@context {remote[0]!r} refers to a document elsewhere",
+                                      field="@context", hint="inline the context; peerkg never fetches one",
+                                      rule="remote-context")])
+    graph = Graph()
+    try:
+        graph.parse(data=text, format=rdf_format, publicID=fmt.base)
+    except Exception as exc:  # rdflib's parsers raise many unrelated types for bad syntax
+        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        raise InputError([Problem(file, f"not valid {rdf_format}: {str(exc).strip().splitlines()[-1]}",
+                                  line=line if isinstance(line, int) else None, rule="syntax")]) from None
+    return graph
+
+
+def load_rdf(path: Path, rdf_format: str) -> Entry:
+    fmt = entry_format()
+    graph = _parse(path, rdf_format)
+    file = str(path)
+    kinds = {fmt.records[k].cls: k for k in fmt.entry_kinds}
+    tops = sorted({(s, kinds[o]) for s, o in graph.subject_objects(RDF.type) if o in kinds})
+    if len(tops) != 1:
+        raise InputError([Problem(file, f"an entry describes exactly one review; found {len(tops)}",
+                                  hint="give one node of type pk:Review (or pk:UmbrellaReview)",
+                                  rule="entry-count")])
+    subject, kind = tops[0]
+    if not isinstance(subject, URIRef) or not str(subject).startswith(fmt.base):
+        raise InputError([Problem(file, f"the review's IRI {subject} is not under {fmt.base}",
+                                  rule="bad-identifier")])
+    ident = str(subject)[len(fmt.base):]
+    links = [
+        Link(o, "review", file, ident, str(p), None)
+        for s, p, o in graph
+        if isinstance(o, URIRef) and str(o).startswith(fmt.base) and o not in set(graph.subjects())
+    ]
+    return Entry(id=ident, kind=kind, file=file, subject=subject, graph=graph, links=links)

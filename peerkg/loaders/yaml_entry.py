@@ -1,0 +1,377 @@
+"""YAML entries -> RDF, by the field map of loaders/entry-format.yaml.
+
+The file is composed into YAML nodes (which keep their line numbers) and walked against the
+field map; every problem is collected, so a curator sees them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from peerkg.errors import InputError, Problem
+from peerkg.loaders.base import Entry, Link, read_text
+from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format, scheme_slugs
+
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+INTEGER_TYPES = {
+    XSD.integer: None,
+    XSD.nonNegativeInteger: 0,
+    XSD.positiveInteger: 1,
+}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _scalar(node: yaml.Node) -> Any:
+    return _constructor.construct_object(node, deep=True)
+
+
+def _no_aliases(text: str, file: str) -> None:
+    """Anchors and aliases are refused: entries never need them, and they make YAML bombs."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1
+            raise InputError([Problem(file, "YAML anchors and aliases are not allowed in entries",
+                                      line=line, hint="write the value out in full", rule="yaml-alias")])
+
+
+class _Walker:
+    def __init__(self, fmt: EntryFormat, file: str):
+        self.fmt = fmt
+        self.file = file
+        self.entry = ""
+        self.graph = Graph()
+        self.problems: list[Problem] = []
+        self.links: list[Link] = []
+        self.nodes = 0
+
+    def problem(self, path: str, node: yaml.Node | None, message: str, hint: str = "",
+                rule: str = "") -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(Problem(self.file, message, self.entry, path, line, hint, rule))
+
+    # -- records ---------------------------------------------------------------------------
+    def record(self, record: Record, node: yaml.Node, path: str, iri_values: dict[str, str],
+               iri: str = "") -> URIRef | None:
+        self.nodes += 1
+        if self.nodes > self.fmt.max_nodes:
+            if self.nodes == self.fmt.max_nodes + 1:
+                self.problem(path, node, f"entry has more than {self.fmt.max_nodes} records",
+                             "split it into several entries", "too-large")
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(path, node, f"expected a {record.kind} (a mapping of keys to values)",
+                         rule="wrong-type")
+            return None
+        items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node)
+            if not isinstance(key, str):
+                self.problem(path, key_node, f"key {key!r} is not text", rule="wrong-type")
+                continue
+            if key in items:
+                self.problem(_join(path, key), key_node, f"key {key!r} appears twice", rule="duplicate-key")
+            items[key] = (key_node, value_node)
+        for key, (key_node, _) in items.items():
+            if key not in record.fields:
+                close = difflib.get_close_matches(key, record.fields, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(record.fields)
+                self.problem(_join(path, key), key_node, f"unknown key {key!r} in a {record.kind}", hint,
+                             "unknown-field")
+        for name, spec in record.fields.items():
+            if spec.required and name not in items:
+                hint = f"write `{name}: {self.fmt.not_reported_value}` if the sources do not report it" \
+                    if spec.not_reported else ""
+                self.problem(_join(path, name), node, f"required key {name!r} is missing", hint,
+                             "missing-field")
+        for group_names in [record.one_of] if record.one_of else []:
+            present = [g for g in group_names if all(k in items for k in g)]
+            if len(present) != 1:
+                options = " or ".join("+".join(g) for g in group_names)
+                self.problem(path, node, f"a {record.kind} needs exactly one of {options}", rule="one-of")
+
+        ident = ""
+        if "id" in items and record.fields.get("id", Field("id", "")).kind == "identifier":
+            raw = _scalar(items["id"][1]) if isinstance(items["id"][1], yaml.ScalarNode) else None
+            if not isinstance(raw, str) or not IDENTIFIER.match(raw):
+                self.problem(_join(path, "id"), items["id"][1], f"identifier {raw!r} is not readable",
+                             "use lower-case words and digits joined by hyphens, e.g. chien-2019",
+                             "bad-identifier")
+                return None
+            ident = raw
+        values = dict(iri_values, id=ident)
+        subject = URIRef(self.fmt.base + (iri or record.iri.format(**values)))
+        self.graph.add((subject, RDF.type, record.cls))
+        holders: dict[str, URIRef] = {}
+        for name, sub in record.sub_nodes.items():
+            holder = URIRef(self.fmt.base + sub.iri.format(parent=str(subject)[len(self.fmt.base):]))
+            self.graph.add((subject, sub.property, holder))
+            self.graph.add((holder, RDF.type, sub.cls))
+            holders[name] = holder
+
+        provenance_node: tuple[str, yaml.Node] | None = None
+        given: dict[str, Field] = {}
+        for name, (_, value_node) in items.items():
+            spec = record.fields.get(name)
+            if spec is None:
+                continue
+            field_path = _join(path, name)
+            if spec.kind == "provenance":
+                provenance_node = (field_path, value_node)
+                continue
+            holder = holders.get(spec.on, subject)
+            if self.value(record, spec, value_node, field_path, subject, holder, items):
+                given[name] = spec
+        if provenance_node is not None:
+            self.provenance(record, given, holders, subject, *provenance_node)
+        return subject
+
+    def value(self, record: Record, spec: Field, node: yaml.Node, path: str, subject: URIRef,
+              holder: URIRef, siblings: dict[str, tuple[yaml.Node, yaml.Node]]) -> bool:
+        """Adds the triples of one field; True when it gave a value that needs provenance."""
+        if spec.kind in ("identifier", "kind", "value_of"):
+            return False
+        if isinstance(node, yaml.ScalarNode) and _scalar(node) == self.fmt.not_reported_value:
+            if not spec.not_reported:
+                self.problem(path, node, f"{spec.name!r} must be given; `not reported` is not allowed here",
+                             rule="not-reported-disallowed")
+            elif spec.property is not None:
+                self.graph.add((holder, self.fmt.terms["not_reported"], spec.property))
+            return False
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if isinstance(node, yaml.SequenceNode) and not spec.many and spec.kind != "sources":
+            self.problem(path, node, f"{spec.name!r} takes one value, not a list", rule="wrong-type")
+            return False
+        if spec.kind == "sources":
+            if not items:
+                self.problem(path, node, "at least one source is needed", rule="missing-provenance")
+            for n, item in enumerate(items, 1):
+                self.source(item, f"{path}[{n}]", subject, f"{_rel(self.fmt, subject)}/source/{n}", None)
+            return False
+        gave = False
+        for n, item in enumerate(items, 1):
+            item_path = f"{path}[{n}]" if isinstance(node, yaml.SequenceNode) else path
+            if spec.kind == "record":
+                child = self.fmt.records[spec.target]
+                sub_values = {"parent": _rel(self.fmt, subject), "n": str(n)}
+                obj = self.record(child, item, item_path, sub_values)
+                if obj is not None:
+                    prop = spec.property
+                    if child.extra.get("finding_property") and self._is_finding_criterion(item):
+                        prop = child.extra["finding_property"]
+                    if prop is not None:
+                        self.graph.add((holder, prop, obj))
+                    if spec.target == "criterion":
+                        self.criterion(child, item, item_path, obj)
+                continue
+            if spec.kind == "field_ref":
+                continue
+            term = self.term(spec, item, item_path)
+            if term is not None and spec.property is not None:
+                self.graph.add((holder, spec.property, term))
+                gave = True
+        return gave
+
+    # -- values ----------------------------------------------------------------------------
+    def term(self, spec: Field, node: yaml.Node, path: str) -> URIRef | Literal | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(path, node, f"{spec.name!r} takes a plain value here, not a nested structure",
+                         rule="wrong-type")
+            return None
+        value = _scalar(node)
+        if spec.kind == "scheme":
+            if not isinstance(value, str) or value not in scheme_slugs(spec.target):
+                known = sorted(scheme_slugs(spec.target))
+                close = difflib.get_close_matches(str(value), known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(known)
+                self.problem(path, node, f"{value!r} is not a term of the {spec.target} vocabulary", hint,
+                             "unknown-term")
+                return None
+            return self.fmt.concept(spec.target, value)
+        if spec.kind == "link":
+            if not isinstance(value, str) or not IDENTIFIER.match(value):
+                self.problem(path, node, f"{value!r} is not an entry id", "e.g. chien-2019", "bad-link")
+                return None
+            target = URIRef(self.fmt.base + value)
+            self.links.append(Link(target, spec.target, self.file, self.entry, path, node.start_mark.line + 1))
+            return target
+        return self.literal(spec.target, value, node, path, spec.name)
+
+    def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
+        dt = URIRef(str(XSD) + datatype.split(":", 1)[1])
+        if dt == XSD.string:
+            if not isinstance(value, str) or not value.strip():
+                self.problem(path, node, f"{name!r} must be non-empty text, got {value!r}",
+                             "put the value in double quotes", "wrong-datatype")
+                return None
+            return Literal(value)
+        if dt == XSD.boolean:
+            if not isinstance(value, bool):
+                self.problem(path, node, f"{name!r} must be true or false, got {value!r}", rule="wrong-datatype")
+                return None
+            return Literal(value)
+        if dt in INTEGER_TYPES:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(path, node, f"{name!r} must be a whole number, got {value!r}", rule="wrong-datatype")
+                return None
+            low = INTEGER_TYPES[dt]
+            if low is not None and value < low:
+                self.problem(path, node, f"{name!r} must be at least {low}, got {value}", rule="impossible-value")
+                return None
+            return Literal(value, datatype=dt)
+        if dt == XSD.decimal:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.problem(path, node, f"{name!r} must be a number, got {value!r}",
+                             "write it without quotes; use a minus sign, e.g. -0.24", "wrong-datatype")
+                return None
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite():
+                self.problem(path, node, f"{name!r} must be a finite number", rule="wrong-datatype")
+                return None
+            return Literal(number, datatype=XSD.decimal)
+        if dt == XSD.gYearMonth:
+            if not isinstance(value, str) or not YEAR_MONTH.match(value):
+                self.problem(path, node, f"{name!r} must be a year and month like \"2012-01\", got {value!r}",
+                             rule="wrong-datatype")
+                return None
+            return Literal(value, datatype=XSD.gYearMonth)
+        raise ValueError(f"entry-format.yaml uses unsupported datatype {datatype}")
+
+    # -- provenance ------------------------------------------------------------------------
+    def source(self, node: yaml.Node, path: str, subject: URIRef, rel_iri: str,
+               supports: URIRef | None) -> None:
+        src = self.record(self.fmt.records["source"], node, path, {}, iri=rel_iri)
+        if src is None:
+            return
+        document = "tables" if (isinstance(node, yaml.MappingNode)
+                                and any(_scalar(k) == "table" for k, _ in node.value)) else "text"
+        self.graph.add((subject, self.fmt.terms["derived_from"], src))
+        self.graph.add((src, self.fmt.terms["quoted_from"],
+                        URIRef(self.fmt.base + self.fmt.source_documents[document])))
+        if supports is not None:
+            self.graph.add((src, self.fmt.terms["supports_field"], supports))
+
+    def provenance(self, record: Record, given: dict[str, Field], holders: dict[str, URIRef],
+                   subject: URIRef, path: str, node: yaml.Node) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(path, node, "provenance must map each field to a list of sources", rule="wrong-type")
+            return
+        seen = set()
+        for key_node, value_node in node.value:
+            name = _scalar(key_node)
+            field_path = _join(path, str(name))
+            spec = record.fields.get(name) if isinstance(name, str) else None
+            if spec is None or spec.property is None:
+                self.problem(field_path, key_node, f"provenance given for unknown field {name!r}",
+                             rule="unknown-field")
+                continue
+            if name not in given:
+                self.problem(field_path, key_node, f"provenance given for {name!r}, which has no value",
+                             rule="unused-provenance")
+                continue
+            seen.add(name)
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            if not items:
+                self.problem(field_path, value_node, "at least one source is needed", rule="missing-provenance")
+            holder = holders.get(spec.on, subject)
+            for n, item in enumerate(items, 1):
+                rel = f"{_rel(self.fmt, subject)}/source/{name}/{n}"
+                self.source(item, f"{field_path}[{n}]", holder, rel, spec.property)
+        for name, spec in given.items():
+            if spec.kind in ("datatype", "scheme", "link") and name not in seen:
+                self.problem(_join(path, name), node, f"field {name!r} has no provenance",
+                             "add the section (or table and row) and a short verbatim quote",
+                             "missing-provenance")
+
+    # -- claim criteria --------------------------------------------------------------------
+    def _is_finding_criterion(self, node: yaml.Node) -> bool:
+        if not isinstance(node, yaml.MappingNode):
+            return False
+        return any(_scalar(k) == "field" and str(_scalar(v)).startswith("finding.") for k, v in node.value)
+
+    def criterion(self, record: Record, node: yaml.Node, path: str, subject: URIRef) -> None:
+        assert isinstance(node, yaml.MappingNode)
+        items = {_scalar(k): v for k, v in node.value}
+        field_node = items.get("field")
+        if field_node is None:
+            return
+        name = str(_scalar(field_node))
+        kind, _, field_name = name.rpartition(".")
+        target_record = self.fmt.records["finding" if kind == "finding" else "review"]
+        target = target_record.fields.get(field_name)
+        if kind not in ("", "finding") or target is None or target.property is None \
+                or target.kind not in ("scheme", "datatype"):
+            known = [f for f, s in self.fmt.records["review"].fields.items() if s.kind in ("scheme", "datatype")]
+            self.problem(_join(path, "field"), field_node, f"{name!r} is not a field a claim can count by",
+                         "one of " + ", ".join(known) + ", or finding.<field>", "unknown-field")
+            return
+        self.graph.add((subject, self.fmt.terms["on_field"], target.property))
+        for key in ("value", "values"):
+            if key not in items:
+                continue
+            value_node = items[key]
+            values = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for n, item in enumerate(values, 1):
+                term = self.term(target, item, f"{_join(path, key)}[{n}]")
+                if term is None:
+                    continue
+                prop = record.extra["value_property" if isinstance(term, URIRef) else "literal_property"]
+                self.graph.add((subject, prop, term))
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _rel(fmt: EntryFormat, iri: URIRef) -> str:
+    return str(iri)[len(fmt.base):]
+
+
+def load_yaml(path: Path) -> Entry:
+    """Reads one YAML entry; raises InputError with every problem found."""
+    fmt = entry_format()
+    file = str(path)
+    text = read_text(path, fmt.max_bytes)
+    try:
+        _no_aliases(text, file)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError([Problem(file, f"not valid YAML: {exc.problem or exc}", line=line,
+                                  rule="syntax")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, f"not valid YAML: {exc}", rule="syntax")]) from None
+    if root is None:
+        raise InputError([Problem(file, "the file is empty", rule="empty")])
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError([Problem(file, "an entry must be a mapping of keys to values", line=1,
+                                  rule="wrong-type")])
+    walker = _Walker(fmt, file)
+    top = {_scalar(k): v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    kind = fmt.default_kind
+    if "record" in top:
+        kind = str(_scalar(top["record"]))
+        if kind not in fmt.entry_kinds:
+            raise InputError([Problem(file, f"unknown record kind {kind!r}", field="record",
+                                      line=top["record"].start_mark.line + 1,
+                                      hint="one of " + ", ".join(fmt.entry_kinds), rule="unknown-term")])
+    ident = _scalar(top["id"]) if isinstance(top.get("id"), yaml.ScalarNode) else ""
+    walker.entry = str(ident) if ident else path.stem
+    subject = walker.record(fmt.records[kind], root, "", {})
+    if walker.problems:
+        raise InputError(walker.problems)
+    assert subject is not None
+    return Entry(id=str(ident), kind=kind, file=file, subject=subject, graph=walker.graph,
+                 links=walker.links)
