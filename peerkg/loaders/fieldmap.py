@@ -27,6 +27,7 @@ class Field:
     required: bool = False
     not_reported: bool = False
     on: str = ""
+    numbers_as_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         required=bool(spec.get("required", False)),
         not_reported=bool(spec.get("not_reported", False)),
         on=str(spec.get("holder", "")),
+        numbers_as_text=bool(spec.get("numbers_as_text", False)),
     )
 
 

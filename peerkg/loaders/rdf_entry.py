@@ -71,9 +71,8 @@ def load_rdf(path: Path, rdf_format: str) -> Entry:
         raise InputError([Problem(file, f"the review's IRI {subject} is not under {fmt.base}",
                                   rule="bad-identifier")])
     ident = str(subject)[len(fmt.base):]
-    links = [
-        Link(o, "review", file, ident, str(p), None)
-        for s, p, o in graph
-        if isinstance(o, URIRef) and str(o).startswith(fmt.base) and o not in set(graph.subjects())
-    ]
+    link_properties = {f.property: f.target for r in fmt.records.values() for f in r.fields.values()
+                       if f.kind == "link"}
+    links = [Link(o, link_properties[p], file, ident, str(p), None)
+             for s, p, o in graph if p in link_properties and isinstance(o, URIRef)]
     return Entry(id=ident, kind=kind, file=file, subject=subject, graph=graph, links=links)

@@ -203,6 +203,8 @@ class _Walker:
             target = URIRef(self.fmt.base + value)
             self.links.append(Link(target, spec.target, self.file, self.entry, path, node.start_mark.line + 1))
             return target
+        if spec.numbers_as_text and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         return self.literal(spec.target, value, node, path, spec.name)
 
     def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
@@ -239,7 +241,9 @@ class _Walker:
             if not number.is_finite():
                 self.problem(path, node, f"{name!r} must be a finite number", rule="wrong-datatype")
                 return None
-            return Literal(number, datatype=XSD.decimal)
+            # the canonical lexical form of xsd:decimal always has a point (27 -> "27.0"), as Turtle writes it
+            lexical = format(number, "f")
+            return Literal(lexical if "." in lexical else lexical + ".0", datatype=XSD.decimal)
         if dt == XSD.gYearMonth:
             if not isinstance(value, str) or not YEAR_MONTH.match(value):
                 self.problem(path, node, f"{name!r} must be a year and month like \"2012-01\", got {value!r}",

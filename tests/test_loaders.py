@@ -1,0 +1,98 @@
+"""The loader contract: YAML, Turtle and JSON-LD entries give the same triples; bad entries report every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+from conftest import REPO
+from peerkg.errors import InputError
+from peerkg.export import export_entry
+from peerkg.loaders import load_entry
+
+VALID = REPO / "tests" / "valid" / "minimal-review.yaml"
+PK = "https://w3id.org/peerkg/"
+ID = PK + "id/example-2024"
+
+
+def triples(graph: Graph) -> set[tuple[object, object, object]]:
+    return set(graph)
+
+
+def test_yaml_entry_becomes_the_declared_triples() -> None:
+    graph = load_entry(VALID).graph
+    review = URIRef(ID)
+    assert (review, URIRef(PK + "reviewType"), URIRef(PK + "vocab/review-type/sr-with-meta-analysis")) in graph
+    # partial knowledge: both possible ratings, nothing more
+    ratings = set(graph.objects(review, URIRef(PK + "amstar2Rating")))
+    assert ratings == {URIRef(PK + "vocab/amstar2/low"), URIRef(PK + "vocab/amstar2/critically-low")}
+    # "not reported" is explicit, on the node that would hold the value
+    assert (review, URIRef(PK + "notReported"), URIRef(PK + "numberOfParticipants")) in graph
+    assert (URIRef(ID + "/intervention"), URIRef(PK + "notReported"), URIRef(PK + "payment")) in graph
+    assert (URIRef(ID + "/intervention"), URIRef(PK + "format"), URIRef(PK + "vocab/format/group")) in graph
+    effect = URIRef(ID + "/finding/1/effect")
+    assert (effect, URIRef(PK + "estimate"), Literal("-0.24", datatype=XSD.decimal)) in graph
+    source = URIRef(ID + "/finding/1/source/1")
+    assert (source, URIRef("http://www.w3.org/ns/prov#value"), Literal("−0.24 (−0.39, −0.09)")) in graph
+    assert (source, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), URIRef(PK + "id/cooper-2024-tables")) in graph
+    field_source = URIRef(ID + "/source/amstar2/1")
+    assert (field_source, URIRef(PK + "supportsField"), URIRef(PK + "amstar2Rating")) in graph
+
+
+def test_no_blank_nodes_and_the_same_input_gives_the_same_graph() -> None:
+    first, second = load_entry(VALID).graph, load_entry(VALID).graph
+    assert all(not isinstance(t, type(None)) and not str(t).startswith("_:") for triple in first for t in triple)
+    nt = sorted(first.serialize(format="nt").splitlines())
+    assert nt == sorted(second.serialize(format="nt").splitlines())
+    assert not any(line.startswith("_:") or " _:" in line for line in nt)
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("ttl", ".ttl"), ("jsonld", ".jsonld")])
+def test_turtle_and_jsonld_forms_load_to_the_same_triples(tmp_path: Path, fmt: str, suffix: str) -> None:
+    rdf_file = tmp_path / f"example-2024{suffix}"
+    rdf_file.write_text(export_entry(VALID, fmt), "utf-8")
+    from_rdf = load_entry(rdf_file)
+    from_yaml = load_entry(VALID)
+    assert from_rdf.id == "example-2024"
+    assert isomorphic(from_rdf.graph, from_yaml.graph)
+
+
+def test_every_problem_of_an_entry_is_reported_at_once(tmp_path: Path) -> None:
+    text = VALID.read_text("utf-8")
+    text = text.replace("review_type: sr-with-meta-analysis", "review_type: meta-analysis-review")
+    text = text.replace("n_studies: 4", "n_studies: -4")
+    text = text.replace("grade: false", "grade: maybe")
+    text = text.replace("populations: [schizophrenia-or-similar]", "populations: [schizophrenia-or-similar]\ncolour: blue")
+    bad = tmp_path / "bad review.yaml"
+    bad.write_text(text, "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_entry(bad)
+    found = {(p.field, p.rule) for p in caught.value.problems}
+    assert found >= {("review_type", "unknown-term"), ("n_studies", "impossible-value"),
+                     ("grade", "wrong-datatype"), ("colour", "unknown-field")}
+    for problem in caught.value.problems:
+        assert problem.file == str(bad) and problem.entry == "example-2024" and problem.line
+
+
+def test_unknown_vocabulary_term_gets_a_hint(tmp_path: Path) -> None:
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(VALID.read_text("utf-8").replace("outcome: recovery", "outcome: recovry"), "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_entry(bad)
+    [problem] = caught.value.problems
+    assert problem.field == "findings[1].outcome"
+    assert "'recovery'" in problem.hint
+    assert problem.line == VALID.read_text("utf-8").splitlines().index("  - outcome: recovery") + 1
+
+
+def test_missing_provenance_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "noprov.yaml"
+    bad.write_text(VALID.read_text("utf-8").replace('  grade: [{section: "Results", quote: "GRADE"}]\n', ""),
+                   "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_entry(bad)
+    assert [(p.field, p.rule) for p in caught.value.problems] == [("provenance.grade", "missing-provenance")]
