@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 from peerkg import resources
 from peerkg.errors import InputError, Problem
@@ -162,8 +163,9 @@ def write_release(nquads: str, folder: Path) -> list[Path]:
     dataset = Dataset()
     dataset.parse(data=nquads, format="nquads")
     union = bind_all(Graph())
-    for triple in dataset.triples((None, None, None)):
-        union.add(triple)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    union = canonical(union)
     nt = sorted({line for line in union.serialize(format="nt").splitlines() if line})
     (folder / "peerkg.nt").write_text("\n".join(nt) + "\n", "utf-8")
     (folder / "peerkg.ttl").write_text(union.serialize(format="turtle"), "utf-8")
@@ -171,6 +173,14 @@ def write_release(nquads: str, folder: Path) -> list[Path]:
     (folder / "peerkg.trig").write_text(_trig(dataset), "utf-8")
     files = [folder / f"peerkg.{ext}" for ext in ("ttl", "nt", "jsonld", "trig")]
     return files
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with blank nodes relabelled from their content, so serialisations are byte-stable."""
+    result = bind_all(Graph())
+    for triple in to_canonical_graph(graph):
+        result.add(triple)
+    return result
 
 
 def _canonical_jsonld(graph: Graph) -> str:
@@ -191,9 +201,10 @@ def _trig(dataset: Dataset) -> str:
     for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(context) or str(context.identifier).startswith("urn:x-rdflib:"):
             continue
-        graph = bind_all(Graph())
+        graph = Graph()
         for triple in context:
             graph.add(triple)
+        graph = canonical(graph)
         text = graph.serialize(format="turtle")
         lines = text.splitlines()
         header.update(line for line in lines if line.startswith("@prefix"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, Graph
+from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from peerkg import resources
@@ -23,7 +23,7 @@ def summary() -> list[str]:
     namespace = prefixes()["pk"]
     onto = next(graph.subjects(RDF.type, OWL.Ontology))
 
-    def ours(kind: object) -> list[str]:
+    def ours(kind: URIRef) -> list[str]:
         return sorted(str(s)[len(namespace):] for s in graph.subjects(RDF.type, kind)
                       if str(s).startswith(namespace))
 
@@ -38,6 +38,6 @@ def summary() -> list[str]:
     lines.append(f"{len(schemes):3d} vocabularies (SKOS concept schemes):")
     for scheme in schemes:
         concepts = list(graph.subjects(SKOS.inScheme, scheme))
-        label = graph.value(scheme, SKOS.prefLabel) or graph.value(scheme, RDFS.label)
+        label = str(graph.value(scheme, SKOS.prefLabel) or graph.value(scheme, RDFS.label))
         lines.append(f"    {str(scheme).rsplit('/', 1)[-1]:<18} {len(concepts):3d} concepts  ({label})")
     return lines

@@ -31,8 +31,14 @@ def entry_graph_name(entry_id: str) -> str:
 
 def to_nquads(graphs: Iterable[tuple[str, Graph]]) -> str:
     """N-Quads of rdflib graphs, each in its named graph, sorted so the same input gives the same bytes."""
+    from rdflib.compare import to_canonical_graph
+    from rdflib.term import BNode
+
     lines: list[str] = []
     for name, graph in graphs:
+        if any(isinstance(t, BNode) for triple in graph for t in triple):
+            # canonical blank node labels (RDFC-style hashing) keep OWL lists and axioms byte-stable
+            graph = Graph() + to_canonical_graph(graph)
         for line in graph.serialize(format="nt").splitlines():
             if line.strip():
                 lines.append(f"{line[:-1].rstrip()} <{name}> .")

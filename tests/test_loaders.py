@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from conftest import REPO
 from peerkg.errors import InputError
 from peerkg.export import export_entry
 from peerkg.loaders import load_entry

@@ -11,7 +11,7 @@ from peerkg.loaders.yaml_entry import load_yaml
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
 
-__all__ = ["Entry", "Link", "load_entry", "SUFFIXES"]
+__all__ = ["SUFFIXES", "Entry", "Link", "load_entry"]
 
 
 def load_entry(path: Path) -> Entry:

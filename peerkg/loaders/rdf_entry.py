@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, read_text
@@ -49,7 +50,8 @@ def _parse(path: Path, rdf_format: str) -> Graph:
     graph = Graph()
     try:
         graph.parse(data=text, format=rdf_format, publicID=fmt.base)
-    except Exception as exc:  # rdflib's parsers raise many unrelated types for bad syntax
+    # rdflib's parsers signal bad input with several exception types
+    except (BadSyntax, SyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
         raise InputError([Problem(file, f"not valid {rdf_format}: {str(exc).strip().splitlines()[-1]}",
                                   line=line if isinstance(line, int) else None, rule="syntax")]) from None
@@ -61,17 +63,18 @@ def load_rdf(path: Path, rdf_format: str) -> Entry:
     graph = _parse(path, rdf_format)
     file = str(path)
     kinds = {fmt.records[k].cls: k for k in fmt.entry_kinds}
-    tops = sorted({(s, kinds[o]) for s, o in graph.subject_objects(RDF.type) if o in kinds})
+    tops = sorted({(s, kinds[o]) for s, o in graph.subject_objects(RDF.type)
+                   if isinstance(o, URIRef) and o in kinds})
     if len(tops) != 1:
         raise InputError([Problem(file, f"an entry describes exactly one review; found {len(tops)}",
                                   hint="give one node of type pk:Review (or pk:UmbrellaReview)",
                                   rule="entry-count")])
-    subject, kind = tops[0]
+    subject, kind = tops[0][0], tops[0][1]
     if not isinstance(subject, URIRef) or not str(subject).startswith(fmt.base):
         raise InputError([Problem(file, f"the review's IRI {subject} is not under {fmt.base}",
                                   rule="bad-identifier")])
     ident = str(subject)[len(fmt.base):]
-    link_properties = {f.property: f.target for r in fmt.records.values() for f in r.fields.values()
+    link_properties: dict[object, str] = {f.property: f.target for r in fmt.records.values() for f in r.fields.values()
                        if f.kind == "link"}
     links = [Link(o, link_properties[p], file, ident, str(p), None)
              for s, p, o in graph if p in link_properties and isinstance(o, URIRef)]

@@ -38,7 +38,7 @@ def _no_aliases(text: str, file: str) -> None:
     """Anchors and aliases are refused: entries never need them, and they make YAML bombs."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else None
             raise InputError([Problem(file, "YAML anchors and aliases are not allowed in entries",
                                       line=line, hint="write the value out in full", rule="yaml-alias")])
 
@@ -99,7 +99,8 @@ class _Walker:
                 self.problem(path, node, f"a {record.kind} needs exactly one of {options}", rule="one-of")
 
         ident = ""
-        if "id" in items and record.fields.get("id", Field("id", "")).kind == "identifier":
+        id_field = record.fields.get("id")
+        if "id" in items and id_field is not None and id_field.kind == "identifier":
             raw = _scalar(items["id"][1]) if isinstance(items["id"][1], yaml.ScalarNode) else None
             if not isinstance(raw, str) or not IDENTIFIER.match(raw):
                 self.problem(_join(path, "id"), items["id"][1], f"identifier {raw!r} is not readable",
@@ -120,9 +121,9 @@ class _Walker:
         provenance_node: tuple[str, yaml.Node] | None = None
         given: dict[str, Field] = {}
         for name, (_, value_node) in items.items():
-            spec = record.fields.get(name)
-            if spec is None:
+            if name not in record.fields:
                 continue
+            spec = record.fields[name]
             field_path = _join(path, name)
             if spec.kind == "provenance":
                 provenance_node = (field_path, value_node)
@@ -171,6 +172,7 @@ class _Walker:
                         self.graph.add((holder, prop, obj))
                     if spec.target == "criterion":
                         self.criterion(child, item, item_path, obj)
+                    gave = True
                 continue
             if spec.kind == "field_ref":
                 continue
