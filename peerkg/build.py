@@ -16,6 +16,7 @@ from peerkg import resources
 from peerkg.errors import InputError, Problem
 from peerkg.loaders import SUFFIXES, Entry, load_entry
 from peerkg.namespaces import bind_all, sparql_prefix_block
+from peerkg.ontology import import_module_files, merge_imports, ontology_files
 from peerkg.store import (
     add_nquads,
     entry_graph_name,
@@ -40,8 +41,8 @@ def stderr_progress(message: str) -> None:
 def artifact_graphs() -> list[tuple[str, Graph]]:
     """The ontology, its import module, the vocabularies and the source documents, each a named graph."""
     parts: list[tuple[str, list[Path]]] = [
-        ("ontology", [resources.path("ontology", "peerkg.ttl")]),
-        ("imports", sorted(resources.path("ontology", "imports").glob("*.ttl"))),
+        ("ontology", ontology_files()),
+        ("imports", import_module_files()),
         ("vocabularies", sorted(resources.path("ontology", "vocab").glob("*.ttl"))),
         ("sources", [resources.path("data", "sources.ttl")]),
     ]
@@ -50,7 +51,7 @@ def artifact_graphs() -> list[tuple[str, Graph]]:
         graph = Graph()
         for file in files:
             graph.parse(file)
-        graphs.append((graph_name(name), graph))
+        graphs.append((graph_name(name), merge_imports(graph)))
     return graphs
 
 

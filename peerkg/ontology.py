@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
@@ -9,13 +12,42 @@ from peerkg import resources
 from peerkg.namespaces import prefixes
 
 
-def ontology_graph(with_vocabularies: bool = True) -> Graph:
+def ontology_files() -> list[Path]:
+    """The peerkg ontology: its main file and the components it imports (ODK practice)."""
+    return [resources.path("ontology", "peerkg.ttl"), resources.path("ontology", "alignments.ttl")]
+
+
+def import_module_files() -> list[Path]:
+    return sorted(resources.path("ontology", "imports").glob("*.ttl"))
+
+
+@cache
+def imported_ontologies() -> frozenset[URIRef]:
+    """What peerkg.ttl imports: its components and import module (resolved locally, never fetched)."""
+    graph = Graph().parse(resources.path("ontology", "peerkg.ttl"))
+    return frozenset(o for o in graph.objects(None, OWL.imports) if isinstance(o, URIRef))
+
+
+def merge_imports(graph: Graph) -> Graph:
+    """Merges as `robot merge` does: the imported files' content stays, their headers and the owl:imports
+    go, so that the graph is one ontology and no OWL tool tries to fetch an import."""
+    graph.remove((None, OWL.imports, None))
+    for imported in imported_ontologies():
+        graph.remove((imported, None, None))
+    return graph
+
+
+def ontology_graph(with_vocabularies: bool = True, with_imports: bool = False) -> Graph:
     graph = Graph()
-    graph.parse(resources.path("ontology", "peerkg.ttl"))
+    for path in ontology_files():
+        graph.parse(path)
+    if with_imports:
+        for path in import_module_files():
+            graph.parse(path)
     if with_vocabularies:
         for path in sorted(resources.path("ontology", "vocab").glob("*.ttl")):
             graph.parse(path)
-    return graph
+    return merge_imports(graph)
 
 
 def summary() -> list[str]:

@@ -7,16 +7,14 @@ import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-if TYPE_CHECKING:
-    import pandas
+from peerkg.formats import FORMATS
 
 Term = URIRef | Literal | BNode
-FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "markdown")
 INTEGER_TYPES = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger,
                  XSD.nonPositiveInteger, XSD.long, XSD.int, XSD.short, XSD.byte, XSD.unsignedLong,
                  XSD.unsignedInt, XSD.unsignedShort, XSD.unsignedByte}
@@ -39,8 +37,8 @@ class Result:
         """Rows as text cells: IRIs in full, literals in their lexical form, '' when unbound."""
         return [[text(row.get(v)) for v in self.variables] for row in self.rows]
 
-    def dataframe(self) -> pandas.DataFrame:
-        """The rows as a pandas DataFrame (needs pandas)."""
+    def dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (needs pandas, an optional dependency: hence typed Any)."""
         try:
             import pandas
         except ImportError:

@@ -22,6 +22,22 @@ class Link:
     line: int | None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a node, or one field of a node, is written in the entry file, in the curator's words: the YAML
+    key path (e.g. findings[3].effect.ci_lower) and its line, or the sheet, row and column of a workbook."""
+
+    field: str
+    line: int | None = None
+    cell: bool = False  # field names a sheet and row (and maybe a column), not a YAML key path
+
+    def key(self, name: str) -> Place:
+        """The place of field `name` of the node written here."""
+        if self.cell:
+            return Place(f"{self.field}, column {name!r}", self.line, True) if name else self
+        return Place(f"{self.field}.{name}" if self.field and name else self.field or name, self.line)
+
+
 @dataclass
 class Entry:
     id: str
@@ -30,6 +46,9 @@ class Entry:
     subject: URIRef
     graph: Graph
     links: list[Link] = field(default_factory=list)
+    # (node, property) -> where that field is written; (node, None) -> where the node is. Validation reports
+    # map SHACL results (focus node, path) back to the file with it. Empty for Turtle and JSON-LD entries.
+    places: dict[tuple[URIRef, URIRef | None], Place] = field(default_factory=dict)
 
 
 def read_text(path: Path, max_bytes: int) -> str:

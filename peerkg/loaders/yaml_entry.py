@@ -17,7 +17,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg.errors import InputError, Problem
-from peerkg.loaders.base import Entry, Link, read_text
+from peerkg.loaders.base import Entry, Link, Place, read_text
 from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format, scheme_slugs
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,6 +52,11 @@ class _Walker:
         self.problems: list[Problem] = []
         self.links: list[Link] = []
         self.nodes = 0
+        self.places: dict[tuple[URIRef, URIRef | None], Place] = {}
+
+    def place(self, subject: URIRef, prop: URIRef | None, path: str, node: yaml.Node) -> None:
+        """Remembers where a node or a field is written, for reports on the entry's RDF (SHACL results)."""
+        self.places.setdefault((subject, prop), Place(path, node.start_mark.line + 1))
 
     def problem(self, path: str, node: yaml.Node | None, message: str, hint: str = "",
                 rule: str = "") -> None:
@@ -111,12 +116,14 @@ class _Walker:
         values = dict(iri_values, id=ident)
         subject = URIRef(self.fmt.base + (iri or record.iri.format(**values)))
         self.graph.add((subject, RDF.type, record.cls))
+        self.place(subject, None, path, node)
         holders: dict[str, URIRef] = {}
         for name, sub in record.sub_nodes.items():
             holder = URIRef(self.fmt.base + sub.iri.format(parent=str(subject)[len(self.fmt.base):]))
             self.graph.add((subject, sub.property, holder))
             self.graph.add((holder, RDF.type, sub.cls))
             holders[name] = holder
+            self.place(holder, None, path, node)
 
         provenance_node: tuple[str, yaml.Node] | None = None
         given: dict[str, Field] = {}
@@ -140,6 +147,7 @@ class _Walker:
         """Adds the triples of one field; True when it gave a value that needs provenance."""
         if spec.kind in ("identifier", "kind", "value_of"):
             return False
+        self.place(holder, spec.property if spec.kind != "sources" else self.fmt.terms["derived_from"], path, node)
         if isinstance(node, yaml.ScalarNode) and _scalar(node) == self.fmt.not_reported_value:
             if not spec.not_reported:
                 self.problem(path, node, f"{spec.name!r} must be given; `not reported` is not allowed here",
@@ -291,6 +299,7 @@ class _Walker:
             if not items:
                 self.problem(field_path, value_node, "at least one source is needed", rule="missing-provenance")
             holder = holders.get(spec.on, subject)
+            self.place(holder, self.fmt.terms["derived_from"], path, node)
             for n, item in enumerate(items, 1):
                 rel = f"{_rel(self.fmt, subject)}/source/{name}/{n}"
                 self.source(item, f"{field_path}[{n}]", holder, rel, spec.property)
@@ -344,14 +353,34 @@ def _rel(fmt: EntryFormat, iri: URIRef) -> str:
     return str(iri)[len(fmt.base):]
 
 
+def _walk(fmt: EntryFormat, walker: _Walker, root: yaml.MappingNode, file: str,
+          fallback_id: str) -> tuple[str, URIRef | None]:
+    top = {_scalar(k): v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    kind = fmt.default_kind
+    if "record" in top:
+        kind = str(_scalar(top["record"]))
+        if kind not in fmt.entry_kinds:
+            raise InputError([Problem(file, f"unknown record kind {kind!r}", field="record",
+                                      line=top["record"].start_mark.line + 1,
+                                      hint="one of " + ", ".join(fmt.entry_kinds), rule="unknown-term")])
+    ident = _scalar(top["id"]) if isinstance(top.get("id"), yaml.ScalarNode) else ""
+    walker.entry = str(ident) if ident else fallback_id
+    return kind, walker.record(fmt.records[kind], root, "", {})
+
+
 def load_yaml(path: Path) -> Entry:
     """Reads one YAML entry; raises InputError with every problem found."""
+    return load_yaml_text(read_text(path, entry_format().max_bytes), str(path), path.stem)
+
+
+def load_yaml_text(text: str, file: str, fallback_id: str = "") -> Entry:
+    """One YAML entry given as text (e.g. made from a row of the extraction workbook)."""
     fmt = entry_format()
-    file = str(path)
-    text = read_text(path, fmt.max_bytes)
     try:
         _no_aliases(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise InputError([Problem(file, "the YAML is nested too deeply to be an entry", rule="syntax")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -365,19 +394,14 @@ def load_yaml(path: Path) -> Entry:
         raise InputError([Problem(file, "an entry must be a mapping of keys to values", line=1,
                                   rule="wrong-type")])
     walker = _Walker(fmt, file)
-    top = {_scalar(k): v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
-    kind = fmt.default_kind
-    if "record" in top:
-        kind = str(_scalar(top["record"]))
-        if kind not in fmt.entry_kinds:
-            raise InputError([Problem(file, f"unknown record kind {kind!r}", field="record",
-                                      line=top["record"].start_mark.line + 1,
-                                      hint="one of " + ", ".join(fmt.entry_kinds), rule="unknown-term")])
-    ident = _scalar(top["id"]) if isinstance(top.get("id"), yaml.ScalarNode) else ""
-    walker.entry = str(ident) if ident else path.stem
-    subject = walker.record(fmt.records[kind], root, "", {})
+    walker.entry = fallback_id
+    try:
+        kind, subject = _walk(fmt, walker, root, file, fallback_id)
+    except yaml.YAMLError as exc:  # a value with a tag the safe loader cannot construct, e.g. !!python/name
+        raise InputError([Problem(file, f"not valid YAML for an entry: {exc}", walker.entry, rule="syntax")]) \
+            from None
     if walker.problems:
         raise InputError(walker.problems)
     assert subject is not None
-    return Entry(id=str(ident), kind=kind, file=file, subject=subject, graph=walker.graph,
+    return Entry(id=walker.entry, kind=kind, file=file, subject=subject, graph=walker.graph, places=walker.places,
                  links=walker.links)

@@ -1,0 +1,151 @@
+"""The stored queries on a real SPARQL server: an Oxigraph server (the `oxigraph` package's binary) on a free
+loopback port, loaded with the build's N-Quads, answers every stored query through `--endpoint` exactly as the
+embedded store does."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_queries import EXPECTED_FILES, QUERY_FILES, Expected, differences, read_expected
+
+STARTUP_LIMIT_SECONDS = 60  # how long to wait for the server to listen; not an assertion on speed
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    assert found, "the oxigraph server binary is missing: pip install oxigraph (in the test extra)"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_listening(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise RuntimeError(f"oxigraph did not listen on {url} within {STARTUP_LIMIT_SECONDS}s")
+
+
+@pytest.fixture(scope="module")
+def endpoint(store: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server holding the built graph (every named graph; the default graph is their union)."""
+    from peerkg.store import sorted_nquads
+
+    folder = tmp_path_factory.mktemp("oxigraph")
+    dump = folder / "peerkg.nq"
+    dump.write_text(sorted_nquads(store), "utf-8")
+    binary = oxigraph_binary()
+    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(dump)],
+                   check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"),
+                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_listening(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def count_quads(url: str) -> int:
+    from peerkg.query import sparql
+
+    [row] = sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", endpoint=url).records()
+    return int(row["n"])
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
+def test_every_stored_query_gives_the_same_rows_on_the_server(path: Path, endpoint: str, store: Any) -> None:
+    from peerkg.query import query
+    from peerkg.querycat import parse_query_file
+
+    name = parse_query_file(path).name
+    embedded = query(name, store=store)
+    remote = query(name, endpoint=endpoint)
+    assert remote.variables == embedded.variables
+    assert remote.rows == embedded.rows  # the same terms, in the same order
+    assert remote.rows, "an empty answer proves nothing"
+
+
+@pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.stem)
+def test_the_server_gives_the_expected_results(path: Path, endpoint: str) -> None:
+    from peerkg.query import query
+
+    expected: Expected = read_expected(path)
+    result = query(expected.name, expected.params, endpoint=endpoint)
+    problems = differences(expected, result.variables, result.texts())
+    assert not problems, "\n".join(problems)
+
+
+def test_peerkg_query_findings_as_csv_through_the_endpoint(endpoint: str, built: Any,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from peerkg.cli import main
+
+    assert main(["query", "findings", "--format", "csv", "--endpoint", endpoint]) == 0
+    remote = capsys.readouterr().out
+    assert main(["query", "findings", "--format", "csv", "--store", str(built.store)]) == 0
+    assert remote == capsys.readouterr().out
+    assert remote.splitlines()[0] == ("refs,outcome,outcome_domain,synthesis,direction,timepoint,population,"
+                                      "variant,effect_measure,estimate,ci_lower,ci_upper,i2,k,n")
+
+
+def test_hostile_parameters_do_not_reach_the_server(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from peerkg.cli import main
+
+    before = count_quads(endpoint)
+    for value in ['hope" } ; DROP ALL ; #', "} INSERT DATA { <urn:a> <urn:b> <urn:c> } #"]:
+        assert main(["query", "evidence-for-outcome", "--endpoint", endpoint, "--param", f"outcome={value}"]) == 2
+        assert "not a concept" in capsys.readouterr().err
+    assert count_quads(endpoint) == before
+
+
+@pytest.mark.parametrize("update", ["DROP ALL", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
+def test_peerkg_sparql_sends_no_update_to_the_server(update: str, endpoint: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from peerkg.cli import main
+
+    before = count_quads(endpoint)
+    file = tmp_path / "update.rq"
+    file.write_text(update, "utf-8")
+    assert main(["sparql", str(file), "--endpoint", endpoint]) == 2
+    assert "does not parse" in capsys.readouterr().err
+    assert count_quads(endpoint) == before
+
+
+def test_an_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from peerkg.cli import main
+
+    url = f"http://127.0.0.1:{free_port()}/query"
+    assert main(["query", "counts", "--endpoint", url]) == 2
+    err = capsys.readouterr().err
+    assert f"the endpoint {url} could not answer" in err and "Traceback" not in err
+    assert main(["query", "counts", "--endpoint", "ftp://example.org/sparql"]) == 2
+    assert "not an http(s) URL" in capsys.readouterr().err

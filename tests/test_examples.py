@@ -1,0 +1,252 @@
+"""One small example graph per kind of fact the ontology must express (tests/examples/*.ttl), each checked
+with HermiT against the ontology and queried back with SPARQL. Expected values are those printed in Cooper
+et al. 2024 (the comments of each example say where), not values read back from the code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import PROV
+
+from peerkg.namespaces import sparql_prefix_block
+from peerkg.ontology import ontology_graph
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+@cache
+def ontology() -> Graph:
+    return ontology_graph(with_vocabularies=True, with_imports=True)
+
+
+def example(name: str) -> Graph:
+    return Graph().parse(EXAMPLES / f"{name}.ttl")
+
+
+def rows(name: str, query: str) -> list[tuple[object, ...]]:
+    """Runs the query on the ontology (for labels and the concept hierarchy) plus one example graph."""
+    graph = ontology() + example(name)
+    result = graph.query(sparql_prefix_block() + query)
+    return [tuple(None if v is None else v.toPython() for v in row) for row in result]  # type: ignore[union-attr]
+
+
+def pk_id(local: str) -> str:
+    return "https://w3id.org/peerkg/id/" + local
+
+
+def short(iri: object) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def test_one_example_per_kind_of_fact() -> None:
+    assert sorted(p.stem for p in EXAMPLES.glob("*.ttl")) == sorted([
+        "umbrella-review-methods", "review-and-papers", "review-type", "amstar-partial-knowledge",
+        "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
+        "implementation-factor", "experience-finding", "provenance"])
+
+
+def test_examples_are_consistent_with_the_ontology() -> None:
+    """One HermiT run on the ontology with every example: OWL is monotonic, so when the union is
+    consistent each example is consistent with the ontology on its own too."""
+    from peerkg.reason import reason
+
+    graphs = [("ontology", ontology())] + [(f"example/{p.stem}", Graph().parse(p))
+                                            for p in sorted(EXAMPLES.glob("*.ttl"))]
+    result = reason(graphs)
+    assert result.consistent, result.culprits
+    assert result.unsatisfiable == []
+
+
+def test_umbrella_review_methods() -> None:
+    [row] = rows("umbrella-review-methods", """
+        SELECT ?registration (COUNT(DISTINCT ?db) AS ?databases) ?from ?to ?screened ?other ?assessed ?excluded
+               ?reviews ?papers ?agreeTA ?agreeFT ?tool (COUNT(DISTINCT ?framework) AS ?frameworks)
+        WHERE { ?u a pk:UmbrellaReview ; pk:registration ?registration ; pk:databaseSearched ?db ;
+                   pk:searchFrom ?from ; pk:searchTo ?to ; pk:recordsScreened ?screened ;
+                   pk:recordsFromOtherMethods ?other ; pk:fullTextsAssessed ?assessed ;
+                   pk:fullTextsExcluded ?excluded ; pk:reviewsIncluded ?reviews ; pk:papersIncluded ?papers ;
+                   pk:agreementTitleAbstract ?agreeTA ; pk:agreementFullText ?agreeFT ;
+                   pk:appraisalTool ?tool ; pk:synthesisFramework ?framework }
+        GROUP BY ?registration ?from ?to ?screened ?other ?assessed ?excluded ?reviews ?papers ?agreeTA
+                 ?agreeFT ?tool""")
+    (registration, databases, start, end, screened, other, assessed, excluded, reviews, papers,
+     agree_ta, agree_ft, tool, frameworks) = row
+    assert (registration, databases, str(start), str(end)) == ("CRD42022362099", 5, "2012-01", "2022-11")
+    assert (screened, other, assessed, excluded, reviews, papers) == (777, 2, 93, 57, 35, 36)
+    assert assessed - excluded == papers                      # 93 full texts, 57 excluded: 36 papers
+    assert (agree_ta, agree_ft, tool, frameworks) == (Decimal(94), Decimal(86), "AMSTAR 2", 3)
+
+
+def test_review_distinct_from_its_papers() -> None:
+    found = rows("review-and-papers", """
+        SELECT ?review (GROUP_CONCAT(STR(?ref); separator=",") AS ?refs) (COUNT(?paper) AS ?n)
+        WHERE { ?u pk:includesReview ?review . ?review pk:reportedIn ?paper . ?paper pk:referenceNumber ?ref }
+        GROUP BY ?review ORDER BY ?review""")
+    assert [(short(r), sorted(refs.split(",")), n) for r, refs, n in found] == [
+        ("lloyd-evans-2014", ["22"], 1), ("pitt-2013", ["41", "42"], 2)]
+    [(reviews, papers)] = rows("review-and-papers", """
+        SELECT (COUNT(DISTINCT ?r) AS ?reviews) (COUNT(DISTINCT ?p) AS ?papers)
+        WHERE { ?r a pk:Review ; pk:reportedIn ?p }""")
+    assert (reviews, papers) == (2, 3)
+
+
+def test_review_type() -> None:
+    found = rows("review-type", """
+        SELECT ?review ?label WHERE { ?review pk:reviewType ?type . ?type skos:prefLabel ?label }
+        ORDER BY ?review""")
+    assert [(short(r), label) for r, label in found] == [
+        ("lloyd-evans-2014", "systematic review with meta-analysis"),
+        ("walker-2013", "systematic review with qualitative synthesis")]
+
+
+def test_amstar_rating_with_partial_knowledge() -> None:
+    found = rows("amstar-partial-knowledge", """
+        SELECT ?review (GROUP_CONCAT(?label; separator="|") AS ?ratings) ?grade
+        WHERE { ?review pk:amstar2Rating/skos:prefLabel ?label ; pk:usedGRADE ?grade } GROUP BY ?review ?grade""")
+    ratings = {short(r): (sorted(labels.split("|")), grade) for r, labels, grade in found}
+    assert ratings == {"chien-2019": (["high"], True), "white-2020": (["critically low", "low"], False)}
+    # "certainly low or critically low": every possible rating is one of the two
+    certain = rows("amstar-partial-knowledge", """
+        SELECT ?review WHERE { ?review a pk:Review . FILTER NOT EXISTS {
+            ?review pk:amstar2Rating ?r FILTER (?r NOT IN (amstar:low, amstar:critically-low)) } }""")
+    assert [short(r) for (r,) in certain] == ["white-2020"]
+    assert rows("amstar-partial-knowledge", "SELECT ?r WHERE { ?r pk:notReported pk:criticalWeakness }") == [
+        (pk_id("white-2020"),)]
+    counts = rows("amstar-partial-knowledge", """
+        SELECT ?domain ?critical ?reviews ?eligible WHERE { ?u pk:hasWeaknessCount ?w .
+            ?w pk:amstar2Domain ?domain ; pk:criticalDomain ?critical ; pk:numberOfReviews ?reviews .
+            OPTIONAL { ?w pk:numberEligible ?eligible } } ORDER BY DESC(?reviews)""")
+    assert counts == [("registering protocols before commencement of the review", True, 21, None),
+                      ("risk of bias assessment techniques", True, 10, 29)]
+
+
+def test_populations_and_numbers() -> None:
+    smi = rows("populations", """
+        SELECT ?review WHERE { ?review pk:population/skos:broader* pop:serious-mental-illness }""")
+    assert [short(r) for (r,) in smi] == ["chien-2019"]
+    numbers = rows("populations", """
+        SELECT ?review ?studies ?participants
+        WHERE { ?review pk:numberOfStudies ?studies ; pk:numberOfParticipants ?participants } ORDER BY ?review""")
+    assert [(short(r), s, n) for r, s, n in numbers] == [("chien-2019", 13, 2479), ("fang-2022", 16, 3154)]
+    questions = rows("populations", """
+        SELECT ?review ?notation WHERE { ?review pk:researchQuestion/skos:notation ?notation } ORDER BY ?review""")
+    assert [(short(r), n) for r, n in questions] == [("chien-2019", "RQ1"), ("fang-2022", "RQ1"),
+                                                     ("walker-2013", "RQ3")]
+    missing = rows("populations", """
+        SELECT ?review ?field WHERE { ?review pk:notReported ?field } ORDER BY ?field""")
+    assert [(short(r), short(f)) for r, f in missing] == [
+        ("walker-2013", "numberOfParticipants"), ("walker-2013", "numberOfStudies")]
+
+
+def test_peer_support_intervention() -> None:
+    found = rows("intervention", """
+        SELECT ?review ?property ?value
+        WHERE { ?review pk:intervention ?i . ?i ?property ?value .
+                FILTER (?property IN (pk:format, pk:leader, pk:mode, pk:structure, pk:setting, pk:notReported)) }""")
+    facts: dict[str, dict[str, set[str]]] = {}
+    for review, prop, value in found:
+        facts.setdefault(short(review), {}).setdefault(short(prop), set()).add(short(value))
+    assert facts["chien-2019"] == {"format": {"individual", "group"}, "structure": {"structured", "unstructured"},
+                                   "setting": {"inpatient", "community-outpatient"},
+                                   "notReported": {"payment", "mode"}}
+    assert facts["fang-2022"]["mode"] == {"in-person", "telephone", "online", "mixed-mode"}
+    assert facts["fang-2022"]["format"] == {"individual", "group", "combined"}
+    assert facts["wang-2022"]["leader"] == {"family-led", "individual-led"}
+    assert all("payment" in f["notReported"] for f in facts.values())
+
+
+def test_primary_studies_and_overlap() -> None:
+    counts = rows("primary-studies-and-overlap", """
+        SELECT ?reviews ?studies WHERE { ?u pk:hasOverlapCount [ pk:numberOfReviews ?reviews ;
+                                                                  pk:numberOfStudies ?studies ] } ORDER BY ?reviews""")
+    assert counts == [(1, 300), (2, 72), (3, 18), (9, 1)]
+    shared = rows("primary-studies-and-overlap", """
+        SELECT ?study (COUNT(DISTINCT ?review) AS ?n) WHERE { ?review pk:includesStudy ?study }
+        GROUP BY ?study HAVING (COUNT(DISTINCT ?review) > 1)""")
+    assert [(short(s), n) for s, n in shared] == [("a", 2)]
+
+
+def test_findings_with_effect_estimates_keep_the_reported_direction() -> None:
+    found = rows("finding-with-effect-estimate", """
+        SELECT ?finding ?outcome ?direction ?measure ?estimate ?lower ?upper ?i2 ?k ?n
+        WHERE { ?finding pk:outcome ?outcome ; pk:direction ?direction ; pk:synthesis synth:meta-analysis ;
+                         pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ;
+                         pk:effectEstimate [ pk:effectMeasure ?measure ; pk:estimate ?estimate ;
+                                             pk:ciLower ?lower ; pk:ciUpper ?upper ; pk:iSquared ?i2 ] }
+        ORDER BY ?finding""")
+    assert [(str(f).split("/id/")[1], short(o), short(d), short(m), str(e), str(lo), str(hi), str(i2), k, n)
+            for f, o, d, m, e, lo, hi, i2, k, n in found] == [
+        ("fuhr-2014/finding/1", "hope", "improvement", "smd", "0.24", "0.02", "0.46", "65.0", 3, 967),
+        ("lloyd-evans-2014/finding/1", "recovery", "improvement", "smd", "-0.24", "-0.39", "-0.09", "27.0", 4, 1066),
+        ("lloyd-evans-2014/finding/2", "depression-and-anxiety", "no-effect", "smd", "-0.10", "-0.24", "0.03",
+         "0.0", 3, 861)]
+    [(window, z, p, tau2, df)] = rows("finding-with-effect-estimate", """
+        SELECT ?window ?z ?p ?tau2 ?df WHERE { ?f pk:followUpWindow ?window ;
+            pk:effectEstimate [ pk:zStatistic ?z ; pk:pValue ?p ; pk:tauSquared ?tau2 ; pk:degreesOfFreedom ?df ] }""")
+    assert (window, str(z), str(p), str(tau2), df) == ("up to 6 months", "2.16", "0.03", "0.02", 2)
+    variants = rows("finding-with-effect-estimate", """
+        SELECT ?leader ?direction WHERE { ?f pk:leader ?leader ; pk:direction ?direction ;
+                                             pk:population pop:serious-mental-illness } ORDER BY ?leader""")
+    assert [(short(v), short(d)) for v, d in variants] == [("family-led", "improvement"),
+                                                           ("individual-led", "no-effect")]
+    narrative = rows("finding-with-effect-estimate", """
+        SELECT ?f WHERE { ?f pk:synthesis synth:narrative FILTER NOT EXISTS { ?f pk:effectEstimate ?e } }""")
+    assert [str(f).split("/id/")[1] for (f,) in narrative] == ["bowersox-2021/finding/1"]
+
+
+def test_implementation_factors() -> None:
+    found = rows("implementation-factor", """
+        SELECT ?label ?domain ?influence (COUNT(?review) AS ?reviews)
+        WHERE { ?u pk:hasImplementationFactor ?f . ?f rdfs:label ?label ; pk:cfirDomain ?domain ;
+                   pk:influence ?influence ; pk:supportedBy ?review }
+        GROUP BY ?label ?domain ?influence ORDER BY ?label""")
+    assert [(label, short(d), short(i), n) for label, d, i, n in found] == [
+        ("A lack of recognised PSW certification", "outer-setting", "barrier", 1),
+        ("High acceptability and feasibility of PSW-led interventions", "innovation", "facilitator", 4)]
+
+
+def test_experience_finding() -> None:
+    [row] = rows("experience-finding", """
+        SELECT ?theme ?subtheme ?perspective ?valence (COUNT(?review) AS ?reviews)
+        WHERE { ?u pk:hasExperienceFinding ?e .
+                ?e pk:theme/skos:prefLabel ?theme ; pk:subtheme/skos:prefLabel ?subtheme ;
+                   pk:perspective/skos:prefLabel ?perspective ; pk:valence/skos:prefLabel ?valence ;
+                   pk:supportedBy ?review }
+        GROUP BY ?theme ?subtheme ?perspective ?valence""")
+    assert row == ("what the PSW role can bring", "wellbeing and recovery", "peer support workers", "benefit", 3)
+
+
+def test_provenance(source_text: str, tables_text: str) -> None:
+    [(quote, table, row, document)] = rows("provenance", """
+        SELECT ?quote ?table ?row ?document
+        WHERE { ?f a pk:Finding ; prov:wasDerivedFrom ?x . ?x prov:value ?quote ; pk:sourceTable ?table ;
+                   pk:sourceRow ?row ; prov:wasQuotedFrom ?document }""")
+    assert (quote, table, short(document)) == ("−0.24 (−0.39, −0.09)", "3", "cooper-2024-tables")
+    assert row.startswith("Lloyd-Evans et al. (2014) [22]")
+    [(field, section)] = rows("provenance", """
+        SELECT ?field ?section WHERE { ?r a pk:Review ; prov:wasDerivedFrom ?x .
+                                       ?x pk:supportsField ?field ; pk:section ?section }""")
+    assert (short(field), section) == ("reviewType", "References")
+    quotes = [str(q) for q in example("provenance").objects(None, PROV.value)]
+    assert len(quotes) == 2
+    for quote in quotes:
+        assert " ".join(quote.split()) in source_text + " " + tables_text
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.ttl")), ids=lambda p: p.stem)
+def test_examples_use_only_declared_terms(path: Path) -> None:
+    """Every property and class an example uses is declared by the ontology (no typo passes silently)."""
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    graph = example(path.stem)
+    declared = set(ontology().subjects(RDF.type, None))
+    unknown = {p for p in graph.predicates() if p not in declared and not str(p).startswith((str(RDF), str(RDFS)))}
+    unknown |= {c for c in graph.objects(None, RDF.type) if c not in declared and c != OWL.Thing}
+    unknown |= {o for o in graph.objects() if str(o).startswith("https://w3id.org/peerkg/vocab/")
+                and o not in declared}
+    assert not unknown, sorted(map(str, unknown))

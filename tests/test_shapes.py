@@ -1,0 +1,248 @@
+"""The SHACL shapes: meta-SHACL, every shape with a conforming and a non-conforming fixture (which shape fired,
+on which focus node and path), the shapes agree with the entry format, the ontology shapes, the curated data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from peerkg.loaders import load_entry
+from peerkg.loaders.fieldmap import entry_format
+from peerkg.namespaces import expand, prefixes, sparql_prefix_block
+from peerkg.validate import SHAPES_NS, run_shapes, shapes_graph, static_context, validate_ontology
+
+HERE = Path(__file__).resolve().parent / "shapes"
+CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text("utf-8"))
+BASE = entry_format().base
+
+
+def node(token: str) -> URIRef:
+    """An entry node relative to the id base (test-2020/finding/1), or a CURIE (pk:Review)."""
+    prefix, sep, _ = token.partition(":")
+    if sep and prefix in prefixes():
+        return expand(token)
+    return URIRef(BASE + token)
+
+
+def term(text: str) -> Node:
+    """A Turtle term written in a case: a CURIE, an entry node, a literal."""
+    if not text.startswith(('"', "<")) and not text[0].isdigit() and text[0] not in "+-" \
+            and text not in ("true", "false"):
+        return node(text)
+    graph = Graph().parse(data=_turtle_prefixes() + f"<urn:s> <urn:p> {text} .", format="turtle")
+    return next(graph.objects())
+
+
+def _turtle_prefixes() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes().items())
+
+
+def base_graph() -> Graph:
+    graph = Graph()
+    for name in ("review.yaml", "umbrella.yaml"):
+        graph += load_entry(HERE / name).graph
+    graph += static_context()
+    return graph
+
+
+def apply(graph: Graph, edits: str | list[str]) -> Graph:
+    for edit in [edits] if isinstance(edits, str) else edits:
+        op, subject, prop, *rest = edit.split(" ", 3)
+        s, p = node(subject), node(prop)
+        value = term(rest[0]) if rest else None
+        if op in ("drop", "set"):
+            graph.remove((s, p, None))
+        if op in ("set", "add"):
+            assert value is not None, edit
+            graph.add((s, p, value))
+        if op == "remove":
+            assert (s, p, value) in graph, f"{edit}: the base has no such triple"
+            graph.remove((s, p, value))
+    return graph
+
+
+def named_shapes() -> set[str]:
+    """Every shape a result can come from (the Term-* shapes are reached only through sh:node: their cases
+    are those of the property shapes that use them)."""
+    graph = shapes_graph()
+    names = set()
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for shape in graph.subjects(RDF.type, kind):
+            name = str(shape)[len(SHAPES_NS):]
+            if isinstance(shape, URIRef) and str(shape).startswith(SHAPES_NS) and not name.startswith("Term-"):
+                names.add(name)
+    # node shapes that only gather property shapes never are the source of a result
+    return {n for n in names if _own_constraints(URIRef(SHAPES_NS + n))}
+
+
+def _own_constraints(shape: URIRef) -> bool:
+    graph = shapes_graph()
+    structural = {RDF.type, SH.property, SH.targetClass, SH.targetSubjectsOf, SH.message, SH.severity,
+                  URIRef(SHAPES_NS + "aboutField"), SH.ignoredProperties}
+    return any(p not in structural for p in graph.predicates(shape))
+
+
+def first_step(report: Graph, path: Node | None) -> Node | None:
+    if path is None or isinstance(path, URIRef):
+        return path
+    alternatives = report.value(path, SH.alternativePath)
+    items = list(Collection(report, alternatives if alternatives is not None else path))
+    return first_step(report, items[0]) if items else None
+
+
+def test_shapes_pass_the_meta_shacl_check() -> None:
+    import pyshacl
+
+    for file in sorted((REPO / "shapes").glob("*.ttl")):
+        conforms, _, text = pyshacl.validate(Graph(), shacl_graph=Graph().parse(file), meta_shacl=True)
+        assert conforms, f"{file.name}: {text}"
+
+
+def test_every_shape_has_a_message_and_a_deliberate_severity() -> None:
+    graph = shapes_graph()
+    for name in sorted(named_shapes()):
+        shape = URIRef(SHAPES_NS + name)
+        assert graph.value(shape, SH.message) is not None, f"{name} has no sh:message"
+        assert graph.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info), name
+
+
+def test_every_shape_has_a_non_conforming_fixture() -> None:
+    assert sorted(named_shapes() - {c["shape"] for c in CASES}) == []
+    assert sorted({c["shape"] for c in CASES} - named_shapes()) == []
+
+
+def test_the_base_fixture_conforms_and_gives_every_shape_focus_nodes() -> None:
+    """The conforming fixture of every shape: no result at all, and each shape has something to check."""
+    from pyshacl.graph_abstraction import DataGraph
+    from pyshacl.shapes_graph import ShapesGraph
+
+    graph = base_graph()
+    results, _ = run_shapes(graph)
+    assert [(r.rule, str(r.focus), r.message) for r in results] == []
+    compiled = ShapesGraph(shapes_graph())
+    _ = compiled.shapes  # harvests the shapes
+    data = DataGraph.from_rdflib(graph)
+    shapes_graph_ = shapes_graph()
+    idle = []
+    for name in sorted(named_shapes()):
+        shape = URIRef(SHAPES_NS + name)
+        owners = [shape] if _has_target(shape) else list(shapes_graph_.subjects(SH.property, shape))
+        if not any(compiled.lookup_shape_from_node(o).focus_nodes(data) for o in owners):
+            idle.append(name)
+    assert idle == []
+
+
+def _has_target(shape: URIRef) -> bool:
+    graph = shapes_graph()
+    return any(graph.value(shape, p) is not None for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetNode))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["shape"] for c in CASES])
+def test_shape_fires_on_its_non_conforming_fixture(case: dict[str, Any]) -> None:
+    graph = apply(base_graph(), case["edit"])
+    results, report = run_shapes(graph)
+    fired = [r for r in results if r.rule == case["shape"]]
+    assert fired, f"{case['shape']} did not fire; fired: {sorted({r.rule for r in results})}"
+    focus = node(case["focus"])
+    path = expand(case["path"]) if "path" in case else None
+    found = [(r.focus, first_step(report, r.path)) for r in fired]
+    assert (focus, path) in found, found
+
+
+def test_shapes_agree_with_the_entry_format() -> None:
+    """A field the entry format lets curators mark `not reported` is allowed by the node's pk:notReported
+    shape and has a given-or-not-reported rule; a review-level fact has a provenance rule."""
+    graph = shapes_graph()
+    fmt = entry_format()
+    classes = {r.cls: r for r in fmt.records.values()}
+    allowed: dict[URIRef, set[Node]] = {}
+    for shape in graph.subjects(SH.path, fmt.terms["not_reported"]):
+        owner = graph.value(predicate=SH.property, object=shape)
+        if owner is None:  # a branch of a given-or-not-reported rule
+            continue
+        cls = graph.value(owner, SH.targetClass)
+        allowed[cls] = set(Collection(graph, graph.value(shape, SH["in"])))  # type: ignore[arg-type]
+    for record in fmt.records.values():
+        for spec in record.fields.values():
+            if not spec.not_reported or spec.property is None:
+                continue
+            cls = record.sub_nodes[spec.on].cls if spec.on else record.cls
+            assert spec.property in allowed.get(cls, set()), (record.kind, spec.name)
+    assert set(allowed) <= set(classes) | {r.sub_nodes[n].cls for r in fmt.records.values() for n in r.sub_nodes}
+    facts = {(r.sub_nodes[s.on].cls if s.on else r.cls, s.property)
+             for r in fmt.records.values() if "provenance" in r.fields
+             for s in r.fields.values() if s.kind in ("datatype", "scheme", "link") and s.property is not None}
+    about = URIRef(SHAPES_NS + "aboutField")
+    checked = set()
+    for shape in graph.subjects(about, None):
+        if str(shape).endswith("-source"):
+            cls = graph.value(shape, SH.targetClass)
+            prop = graph.value(shape, about)
+            if cls is None:  # targeted by the subjects of the property itself
+                cls = next(c for c, p in facts if p == prop)
+            checked.add((cls, prop))
+    assert sorted(facts - checked) == []
+
+
+def test_the_ontology_and_vocabularies_pass_the_ontology_shapes() -> None:
+    conforms, results = validate_ontology()
+    assert conforms, [(r.rule, str(r.focus), r.message) for r in results]
+
+
+def test_the_ontology_shapes_catch_an_undefined_class() -> None:
+    from peerkg.ontology import ontology_graph
+    from peerkg.validate import ontology_shape_files
+
+    shapes = Graph()
+    for file in ontology_shape_files():
+        shapes.parse(file)
+    graph = ontology_graph()
+    graph.add((expand("pk:Undefined"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))
+    results, _ = run_shapes(graph, shapes)
+    assert {(r.rule, str(r.focus)) for r in results} == {
+        ("OntologyTerm-label", str(expand("pk:Undefined"))),
+        ("OntologyTerm-definition", str(expand("pk:Undefined"))),
+    }
+
+
+def test_the_curated_data_conforms_with_no_violation_and_no_warning() -> None:
+    from peerkg.build import artifact_graphs, entry_files, load_entries
+
+    graph = Graph()
+    for _, part in artifact_graphs():
+        graph += part
+    for entry in load_entries(entry_files()):
+        graph += entry.graph
+    results, _ = run_shapes(graph)
+    assert [(r.severity, r.rule, str(r.focus)) for r in results] == []
+
+
+def test_the_store_context_query_parses() -> None:
+    import pyoxigraph as ox
+
+    from peerkg.validate import _context_query
+
+    query = _context_query().replace("VALUES (?property ?object) { }",
+                                     "VALUES (?property ?object) { (pk:referenceNumber 1) }")
+    assert list(ox.Store().query(query)) == []
+    assert sparql_prefix_block()  # the prefixes the query declares are those of ontology/prefixes.ttl
+    for line in _context_query().splitlines():
+        if line.startswith("PREFIX "):
+            _, name, iri = line.split()
+            assert prefixes()[name.rstrip(":")] == iri.strip("<>")
+
+
+def test_a_literal_of_another_datatype_is_a_datatype_violation() -> None:
+    """sh:datatype is exact: 27 (xsd:integer) is not an xsd:decimal I², as the YAML loader writes it."""
+    graph = apply(base_graph(), "set test-2020/finding/1/effect pk:iSquared 27")
+    results, _ = run_shapes(graph)
+    assert [(r.rule, r.component) for r in results] == [("EffectEstimate-iSquared", "DatatypeConstraintComponent")]
+    assert Literal(27).datatype != Literal("27.0", datatype=expand("xsd:decimal")).datatype
