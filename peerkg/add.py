@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF
 
@@ -53,11 +54,25 @@ def add_files(paths: list[Path], store_path: Path | None,
               progress: Progress = _quiet) -> tuple[Report, list[Added]]:
     """Validates the files against the store and, only if every entry conforms, adds them in one transaction.
     Returns the validation report and what was added (nothing unless the report conforms)."""
-    import pyoxigraph as ox
+    import gc
 
-    from peerkg.store import entry_graph_name, open_store, to_nquads
+    from peerkg.store import open_store
 
     store = open_store(store_path)
+    try:
+        return _validate_and_write(store, paths, progress)
+    finally:
+        # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames that hold the store:
+        # collect them, so the store closes and releases its lock now, not at some later collection.
+        del store
+        gc.collect()
+
+
+def _validate_and_write(store: Any, paths: list[Path], progress: Progress) -> tuple[Report, list[Added]]:
+    import pyoxigraph as ox
+
+    from peerkg.store import entry_graph_name, to_nquads
+
     progress(f"validating {len(paths)} file(s) against the store")
     report = validate_files(paths, store)
     if report.unreadable or not report.conforms or not report.entries:

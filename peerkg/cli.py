@@ -297,7 +297,7 @@ def parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p = subs["template"]
-    p.add_argument("file", type=Path, help="the workbook to write (.xlsx)")
+    p.add_argument("file", type=Path, help="the workbook to write (.xlsx), or a folder for its sheets as CSV files")
     p.add_argument("--entry", type=Path, action="append", default=[], metavar="ENTRY",
                    help="fill the workbook with this curated entry (.yaml; repeatable)")
     return top

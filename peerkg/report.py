@@ -23,13 +23,10 @@ def issue_line(issue: Issue) -> str:
 
 
 def summary_line(report: Report) -> str:
-    if report.unreadable:
-        verdict = "cannot be read"
-    else:
-        verdict = "conforms" if report.conforms else "does not conform"
+    verdict = "cannot be read" if report.unreadable else "conforms" if report.conforms else "does not conform"
     count = len(report.files)
     return (f"{count} file{'s' if count != 1 else ''}, {len(report.entries)} "
-            f"entr{'ies' if len(report.entries) != 1 else 'y'}: {len(report.violations)} violation(s), "
+            f"entr{'ies' if len(report.entries) != 1 else 'y'}: {len(report.violations)} problem(s) to fix, "
             f"{len(report.warnings)} warning(s): {verdict}")
 
 

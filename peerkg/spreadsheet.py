@@ -21,7 +21,7 @@ import yaml
 from peerkg import resources
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Place
-from peerkg.loaders.fieldmap import EntryFormat, Field, entry_format, scheme_slugs
+from peerkg.loaders.fieldmap import EntryFormat, Field, entry_format
 
 STRUCTURAL = ("entry", "item", "sheet", "field")
 LISTS_SHEET = "lists"
@@ -72,7 +72,7 @@ def field_spec(sheet: Sheet, column: str) -> Field | None:
     """The entry-format field a column holds (None for the structural columns)."""
     fmt = entry_format()
     record = fmt.records.get(sheet.record) if sheet.record else fmt.records["source"]
-    if record is None or column in STRUCTURAL and column not in record.fields:
+    if record is None or (column in STRUCTURAL and column not in record.fields):
         return None
     head, _, rest = column.partition(".")
     spec = record.fields.get(head)
@@ -344,73 +344,89 @@ def _scalar(spec: Field, value: Any, fmt: EntryFormat) -> Any:
     return value
 
 
+Items = dict[tuple[str, str, int], tuple[str, dict[str, Any]]]
+
+
 def drafts(tables: list[Table]) -> tuple[list[Draft], list[Problem]]:
-    fmt = entry_format()
+    """The entries of the workbook as YAML data: one per row of the entry sheets, with the rows of the other
+    sheets in their lists, and the sources where they belong."""
     lay = layout()
     by_sheet = {t.sheet.name: t for t in tables}
     found: dict[str, Draft] = {}
     problems: list[Problem] = []
     for kind, sheet in lay.entry_sheets.items():
         table = by_sheet.get(sheet.name)
-        for row, values in table.rows if table else []:
-            ident = str(values.get("id", ""))
-            if not ident:
-                problems.append(_at(table.cell(row, "id"), "a row without an id", "missing-field"))  # type: ignore[union-attr]
-                continue
-            if ident in found:
-                problems.append(_at(table.cell(row, "id"), f"entry id {ident!r} appears twice",  # type: ignore[union-attr]
-                                    "duplicate-id"))
-                continue
-            data: dict[str, Any] = {"id": ident} if kind == fmt.default_kind else {"id": ident, "record": kind}
-            draft = Draft(ident, table, row, data)  # type: ignore[arg-type]
-            draft.cells[""] = table.cell(row)  # type: ignore[union-attr]
-            for column, value in values.items():
-                if column == "id":
-                    draft.cells["id"] = table.cell(row, "id")  # type: ignore[union-attr]
-                    continue
-                data[column] = convert(field_spec(sheet, column), value, fmt, lay.separator)
-                draft.cells[column] = table.cell(row, column)  # type: ignore[union-attr]
-            record = fmt.records[kind]
-            for sheet_name, child in lay.sheets.items():
-                if child.parent and child.parent in record.fields:
-                    data[child.parent] = []
-                    draft.cells[child.parent] = draft.cells[""]
-            if "provenance" in record.fields:
-                data["provenance"] = {}
-                draft.cells["provenance"] = draft.cells[""]
-            found[ident] = draft
-    items: dict[tuple[str, str, int], tuple[str, dict[str, Any]]] = {}
+        if table is not None:
+            problems.extend(_entry_rows(table, kind, found))
+    items: Items = {}
     for sheet in lay.sheets.values():
         table = by_sheet.get(sheet.name)
-        if not sheet.parent or table is None:
-            continue
-        rows = sorted(table.rows, key=lambda r: (_item(r[1]) or 0, r[0]))
-        counters: dict[str, int] = {}
-        for row, values in rows:
-            problem = _child_problem(table, row, values, found, sheet, items)
-            if problem:
-                problems.append(problem)
-                continue
-            draft = found[str(values["entry"])]
-            n = counters[draft.id] = counters.get(draft.id, 0) + 1
-            path = f"{sheet.parent}[{n}]"
-            record: dict[str, Any] = {}
-            draft.cells[path] = table.cell(row)
-            for column, value in values.items():
-                if column in STRUCTURAL:
-                    continue
-                head, _, rest = column.partition(".")
-                converted = convert(field_spec(sheet, column), value, fmt, lay.separator)
-                if rest:
-                    record.setdefault(head, {})[rest] = converted
-                    draft.cells[f"{path}.{head}"] = table.cell(row)
-                else:
-                    record[column] = converted
-                draft.cells[f"{path}.{column}"] = table.cell(row, column)
-            draft.data[sheet.parent].append(record)
-            items[(draft.id, sheet.name, _item(values) or 0)] = (path, record)
-    problems.extend(_sources(by_sheet.get(lay.sources.name), found, items, fmt, lay))
+        if sheet.parent and table is not None:
+            problems.extend(_child_rows(table, found, items))
+    problems.extend(_sources(by_sheet.get(lay.sources.name), found, items, entry_format(), lay))
     return list(found.values()), problems
+
+
+def _entry_rows(table: Table, kind: str, found: dict[str, Draft]) -> list[Problem]:
+    fmt = entry_format()
+    lay = layout()
+    problems = []
+    record = fmt.records[kind]
+    for row, values in table.rows:
+        ident = str(values.get("id", ""))
+        if not ident:
+            problems.append(_at(table.cell(row, "id"), "a row without an id", "missing-field"))
+            continue
+        if ident in found:
+            problems.append(_at(table.cell(row, "id"), f"entry id {ident!r} appears twice", "duplicate-id"))
+            continue
+        data: dict[str, Any] = {"id": ident} if kind == fmt.default_kind else {"id": ident, "record": kind}
+        draft = Draft(ident, table, row, data)
+        draft.cells[""] = table.cell(row)
+        for column, value in values.items():
+            draft.cells[column] = table.cell(row, column)
+            if column != "id":
+                data[column] = convert(field_spec(table.sheet, column), value, fmt, lay.separator)
+        for child in lay.sheets.values():
+            if child.parent and child.parent in record.fields:
+                data[child.parent] = []
+                draft.cells[child.parent] = draft.cells[""]
+        if "provenance" in record.fields:
+            data["provenance"] = {}
+            draft.cells["provenance"] = draft.cells[""]
+        found[ident] = draft
+    return problems
+
+
+def _child_rows(table: Table, found: dict[str, Draft], items: Items) -> list[Problem]:
+    fmt = entry_format()
+    sheet = table.sheet
+    problems = []
+    counters: dict[str, int] = {}
+    for row, values in sorted(table.rows, key=lambda r: (_item(r[1]) or 0, r[0])):
+        problem = _child_problem(table, row, values, found, sheet, items)
+        if problem:
+            problems.append(problem)
+            continue
+        draft = found[str(values["entry"])]
+        n = counters[draft.id] = counters.get(draft.id, 0) + 1
+        path = f"{sheet.parent}[{n}]"
+        fields: dict[str, Any] = {}
+        draft.cells[path] = table.cell(row)
+        for column, value in values.items():
+            if column in STRUCTURAL:
+                continue
+            head, _, rest = column.partition(".")
+            converted = convert(field_spec(sheet, column), value, fmt, layout().separator)
+            if rest:
+                fields.setdefault(head, {})[rest] = converted
+                draft.cells[f"{path}.{head}"] = table.cell(row)
+            else:
+                fields[column] = converted
+            draft.cells[f"{path}.{column}"] = table.cell(row, column)
+        draft.data[sheet.parent].append(fields)
+        items[(draft.id, sheet.name, _item(values) or 0)] = (path, fields)
+    return problems
 
 
 def _item(values: dict[str, Any]) -> int | None:
@@ -427,7 +443,7 @@ def _item(values: dict[str, Any]) -> int | None:
 
 
 def _child_problem(table: Table, row: int, values: dict[str, Any], found: dict[str, Draft], sheet: Sheet,
-                   items: dict[tuple[str, str, int], tuple[str, dict[str, Any]]]) -> Problem | None:
+                   items: Items) -> Problem | None:
     ident = str(values.get("entry", ""))
     if not ident:
         return _at(table.cell(row, "entry"), "the row names no entry", "missing-field",
@@ -447,8 +463,7 @@ def _child_problem(table: Table, row: int, values: dict[str, Any], found: dict[s
     return None
 
 
-def _sources(table: Table | None, found: dict[str, Draft],
-             items: dict[tuple[str, str, int], tuple[str, dict[str, Any]]], fmt: EntryFormat,
+def _sources(table: Table | None, found: dict[str, Draft], items: Items, fmt: EntryFormat,
              lay: Layout) -> list[Problem]:
     problems: list[Problem] = []
     if table is None:

@@ -60,7 +60,7 @@ class Issue:
     """One thing wrong with an entry: where and what (problem), how bad, and the SHACL result behind it."""
 
     problem: Problem
-    severity: str = "violation"
+    severity: str = "error"  # a loader problem (error), or a shape's violation, warning or info
     result: ShapeResult | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -84,7 +84,8 @@ class Report:
 
     @property
     def violations(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "violation"]
+        """What must be fixed: loader errors and shape violations."""
+        return [i for i in self.issues if i.severity in ("error", "violation")]
 
     @property
     def warnings(self) -> list[Issue]:
@@ -138,7 +139,7 @@ def run_shapes(data: Graph, shapes: Graph | None = None) -> tuple[list[ShapeResu
                           options={"allow_warnings": True, "allow_infos": True})
     if shapes is None and hasattr(validator, "shacl_graph"):
         validator.shacl_graph = _compiled_shapes()
-    _, report, _ = validator.run()
+    _, report, _ = validator.run()  # type: ignore[no-untyped-call]
     return parse_results(report), report
 
 
@@ -151,7 +152,7 @@ def parse_results(report: Graph) -> list[ShapeResult]:
             path=report.value(node, SH.resultPath),
             value=report.value(node, SH.value),
             shape=report.value(node, SH.sourceShape),  # type: ignore[arg-type]
-            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),  # type: ignore[arg-type]
+            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),  # type: ignore[call-overload]
             message=" ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
             component=str(component).rsplit("#", 1)[-1] if component is not None else "",
             node=node,
@@ -291,8 +292,8 @@ def validate_entries(entries: list[Entry], store: Any | None = None) -> tuple[li
 
 def load_inputs(paths: list[Path]) -> tuple[list[Entry], list[Issue]]:
     """Every entry of the given files (a workbook or a folder of CSV files may hold several)."""
-    from peerkg.spreadsheet import is_workbook_input, load_workbook_entries
     from peerkg.loaders import load_entry
+    from peerkg.spreadsheet import is_workbook_input, load_workbook_entries
 
     entries: list[Entry] = []
     issues: list[Issue] = []
@@ -310,7 +311,7 @@ def load_inputs(paths: list[Path]) -> tuple[list[Entry], list[Issue]]:
 def validate_files(paths: list[Path], store: Any | None = None) -> Report:
     entries, issues = load_inputs(paths)
     report = Report([str(p) for p in paths], entries, issues)
-    if entries and not any(i.problem.rule in UNREADABLE for i in issues):
+    if entries:
         found, graph = validate_entries(entries, store)
         report.issues.extend(found)
         report.results = graph
@@ -369,18 +370,18 @@ def _place(entry: Entry, result: ShapeResult, prop: URIRef | None) -> Place:
     key = ""
     if prop is not None:
         for cls in entry.graph.objects(result.focus, RDF.type):
-            key = _field_names().get(cls, {}).get(prop, "")  # type: ignore[arg-type]
+            key = _field_names().get(cls, {}).get(prop, "")  # type: ignore[call-overload]
             if key:
                 break
     node_place = entry.places.get((result.focus, None))  # type: ignore[arg-type]
     if node_place is not None:
         return node_place.key(key)
     base = entry_format().base
-    node = str(result.focus)[len(base):] if str(result.focus).startswith(base) else str(result.focus)
-    return Place(f"{node} {_curie(prop)}" if prop is not None else node)
+    text = str(result.focus)[len(base):] if str(result.focus).startswith(base) else str(result.focus)
+    return Place(f"{text} {_curie(prop)}" if prop is not None else text)
 
 
-def _curie(term: Node) -> str:
+def _curie(term: Node | str) -> str:
     from peerkg.namespaces import prefixes
 
     text = str(term)

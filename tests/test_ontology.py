@@ -49,12 +49,13 @@ def test_every_term_shapes_and_queries_use_is_declared() -> None:
     pattern = re.compile(r"<(https://w3id\.org/peerkg/[^>\s]*)>|\bpk:([A-Za-z][\w-]*)")
     files = [*REPO.glob("shapes/*.ttl"), *REPO.glob("queries/**/*.rq")]
     undeclared = set()
+    declared = declared_terms()
     for file in files:
         text = re.sub(r"^\s*#.*$", "", file.read_text("utf-8"), flags=re.M)
         # a query's PREFIX block names namespaces (the full block of prefixes.ttl), not terms
         text = re.sub(r"^\s*PREFIX\s.*$", "", text, flags=re.M | re.I)
         for full, local in pattern.findall(text):
             iri = full or PK + local
-            if is_ours(iri) and URIRef(iri) not in declared_terms():
+            if is_ours(iri) and URIRef(iri) not in declared:
                 undeclared.add(f"{file.relative_to(REPO)}: {iri}")
     assert sorted(undeclared) == []

@@ -1,0 +1,101 @@
+"""Synthetic but realistic entries: the curated graph replicated under new entry ids, and new review entries.
+
+    python benchmarks/generate.py --copies 100 --out graph-100x.nq      # the graph at 100x the source
+    python benchmarks/generate.py --new 50 --out new-entries/            # 50 new review entries (YAML)
+
+A copy keeps the shape of every curated entry (the same reviews, papers, findings, effect estimates, sources,
+implementation factors, experience themes and claims) under ids suffixed -c<copy>, with reference numbers
+moved out of each other's way, and its umbrella review citing its own copies of the reviews: 100 copies give
+about 3,500 reviews, 1,000 copies about 35,000. A new entry is a curated review (by default the largest, 13
+findings) under a fresh id and reference number, as a curator would write it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from peerkg.build import artifact_graphs, entry_files, load_entries
+from peerkg.loaders.fieldmap import entry_format
+from peerkg.store import GRAPH_BASE, entry_graph_name, graph_name, to_nquads
+
+REF_STEP = 100  # the curated reference numbers are below 100; copy c numbers its papers c*100 + n
+
+
+def base_nquads() -> tuple[str, str, list[str]]:
+    """The artifact graphs (shared by every copy), the curated entries as N-Quads, and their ids."""
+    entries = load_entries(entry_files())
+    artifacts = to_nquads(artifact_graphs())
+    data = to_nquads([(entry_graph_name(e.id), e.graph) for e in entries])
+    return artifacts, data, [e.id for e in entries]
+
+
+def copy_pattern(ids: list[str]) -> re.Pattern[str]:
+    base = re.escape(entry_format().base)
+    graphs = re.escape(GRAPH_BASE + "entry/")
+    names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    return re.compile(rf"<((?:{base}|{graphs})(?:{names}))(/[^>]*)?>")
+
+
+REF = re.compile(r'(<https://w3id\.org/peerkg/referenceNumber> )"(\d+)"')
+
+
+def replicate(data: str, ids: list[str], copies: int, start: int = 0) -> Iterator[str]:
+    """N-Quads of `copies` copies of the curated entries (copy numbers from `start`)."""
+    pattern = copy_pattern(ids)
+    for c in range(start, start + copies):
+        suffix = f"-c{c}"
+        text = pattern.sub(lambda m, s=suffix: f"<{m.group(1)}{s}{m.group(2) or ''}>", data)
+        yield REF.sub(lambda m, c=c: f'{m.group(1)}"{c * REF_STEP + int(m.group(2))}"', text)
+
+
+def new_entry_text(template: Path, ident: str, ref: int) -> str:
+    """A curated review entry as a new one: fresh id and reference number, the rest as curated."""
+    data = yaml.safe_load(template.read_text("utf-8"))
+    data["id"] = ident
+    for paper in data["papers"]:
+        if "ref" in paper:
+            paper["ref"] = ref
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+
+
+def largest_review() -> Path:
+    files = [p for p in entry_files() if "record:" not in p.read_text("utf-8")]
+    return max(files, key=lambda p: p.read_text("utf-8").count("- outcome:"))
+
+
+def write_new_entries(folder: Path, count: int, template: Path | None = None, first_ref: int = 900_000) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    template = template or largest_review()
+    paths = []
+    for n in range(count):
+        path = folder / f"new-{n}-2025.yaml"
+        path.write_text(new_entry_text(template, f"new-{n}-2025", first_ref + n), "utf-8")
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--copies", type=int, default=0, help="write the graph with this many copies (N-Quads)")
+    parser.add_argument("--new", type=int, default=0, help="write this many new review entries (YAML)")
+    parser.add_argument("--out", type=Path, required=True, help="the N-Quads file, or the folder of new entries")
+    args = parser.parse_args()
+    if args.copies:
+        artifacts, data, ids = base_nquads()
+        with args.out.open("w", encoding="utf-8") as out:
+            out.write(artifacts)
+            for part in replicate(data, ids, args.copies):
+                out.write(part)
+        print(f"wrote {args.out}: {args.copies} copies of {len(ids)} entries ({graph_name('')}...)")
+    if args.new:
+        paths = write_new_entries(args.out, args.new)
+        print(f"wrote {len(paths)} new entries to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
