@@ -235,7 +235,7 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
         validation = DataValidation(type="decimal", allow_blank=True)
         validation.error = "a number (with a point as the decimal mark)"
     else:
-        if spec is not None and spec.target == "xsd:gYearMonth":
+        if spec is not None and spec.pattern:
             for row in ws.iter_rows(min_row=2, max_row=MAX_ROWS, min_col=ws[letter + "1"].column,
                                     max_col=ws[letter + "1"].column):
                 row[0].number_format = "@"
@@ -271,7 +271,7 @@ def _datatype_words(spec: Field) -> str:
     return {
         "xsd:string": "text", "xsd:boolean": "true or false", "xsd:decimal": "a number",
         "xsd:integer": "a whole number", "xsd:nonNegativeInteger": "a whole number, 0 or more",
-        "xsd:positiveInteger": "a whole number, 1 or more", "xsd:gYearMonth": "a year and month, e.g. 2012-01",
+        "xsd:positiveInteger": "a whole number, 1 or more",
     }.get(spec.target, spec.target)
 
 

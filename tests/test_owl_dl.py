@@ -27,10 +27,6 @@ PK = "https://w3id.org/peerkg/"
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 # RDF, RDFS and OWL built-ins need no declaration (OWL 2 reserved vocabulary)
 BUILT_IN = (str(RDF), str(RDFS), str(OWL))
-# The one datatype outside the OWL 2 datatype map, kept visible here rather than ignored: pk:searchFrom and
-# pk:searchTo have range xsd:gYearMonth (a year and month). Reported to the ontology's owner; HermiT is
-# told to ignore it (`peerkg reason` warns). When the range changes, this set becomes empty.
-KNOWN_OUTSIDE_DATATYPE_MAP = {XSD.gYearMonth}
 
 
 @cache
@@ -170,9 +166,7 @@ def test_datatypes_are_those_of_the_owl2_datatype_map() -> None:
     ranges = {o for p in declared(graph, OWL.DatatypeProperty) for o in graph.objects(p, RDFS.range)}
     literals = {o.datatype for o in graph.objects() if isinstance(o, Literal) and o.datatype}
     outside = {d for d in ranges | literals if isinstance(d, URIRef) and d not in OWL2_DATATYPES}
-    assert outside == KNOWN_OUTSIDE_DATATYPE_MAP
-    users = sorted(str(p) for p in graph.subjects(RDFS.range, XSD.gYearMonth))
-    assert users == [PK + "searchFrom", PK + "searchTo"]
+    assert outside == set()
 
 
 def test_concepts_are_individuals_not_classes() -> None:

@@ -28,6 +28,7 @@ class Field:
     not_reported: bool = False
     on: str = ""
     numbers_as_text: bool = False
+    pattern: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         not_reported=bool(spec.get("not_reported", False)),
         on=str(spec.get("holder", "")),
         numbers_as_text=bool(spec.get("numbers_as_text", False)),
+        pattern=str(spec.get("pattern", "")),
     )
 
 

@@ -21,7 +21,6 @@ from peerkg.loaders.base import Entry, Link, Place, read_text
 from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format, scheme_slugs
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 INTEGER_TYPES = {
     XSD.integer: None,
     XSD.nonNegativeInteger: 0,
@@ -215,7 +214,12 @@ class _Walker:
             return target
         if spec.numbers_as_text and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
-        return self.literal(spec.target, value, node, path, spec.name)
+        literal = self.literal(spec.target, value, node, path, spec.name)
+        if literal is not None and spec.pattern and not re.match(spec.pattern, str(literal)):
+            self.problem(path, node, f"{spec.name!r} must match {spec.pattern}, got {value!r}",
+                         "e.g. a year and month is written \"2012-01\"", "wrong-datatype")
+            return None
+        return literal
 
     def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
         dt = URIRef(str(XSD) + datatype.split(":", 1)[1])
@@ -254,12 +258,6 @@ class _Walker:
             # the canonical lexical form of xsd:decimal always has a point (27 -> "27.0"), as Turtle writes it
             lexical = format(number, "f")
             return Literal(lexical if "." in lexical else lexical + ".0", datatype=XSD.decimal)
-        if dt == XSD.gYearMonth:
-            if not isinstance(value, str) or not YEAR_MONTH.match(value):
-                self.problem(path, node, f"{name!r} must be a year and month like \"2012-01\", got {value!r}",
-                             rule="wrong-datatype")
-                return None
-            return Literal(value, datatype=XSD.gYearMonth)
         raise ValueError(f"entry-format.yaml uses unsupported datatype {datatype}")
 
     # -- provenance ------------------------------------------------------------------------
