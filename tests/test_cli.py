@@ -52,6 +52,7 @@ def test_export_without_a_store_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_start_up_does_not_import_the_slow_libraries() -> None:
-    code = "import sys, peerkg.cli; peerkg.cli.parser(); print(sorted(m for m in ('pyshacl', 'owlready2', 'rdflib') if m in sys.modules))"
+    code = ("import sys, peerkg.cli; peerkg.cli.parser(); "
+            "print(sorted(m for m in ('pyshacl', 'owlready2', 'rdflib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
     assert out.strip() == "[]"

@@ -147,7 +147,8 @@ def test_primary_study_overlap(store) -> None:  # type: ignore[no-untyped-def]
 def test_chien_2019_the_only_high_quality_review(store) -> None:  # type: ignore[no-untyped-def]
     query = PREFIXES + """SELECT ?type ?rating ?grade ?k ?n ?ref ?doi WHERE {
       pkid:chien-2019 pk:reviewType ?type ; pk:amstar2Rating ?rating ; pk:usedGRADE ?grade ;
-        pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ; pk:reportedIn [ pk:referenceNumber ?ref ; pk:doi ?doi ] }"""
+        pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ;
+        pk:reportedIn [ pk:referenceNumber ?ref ; pk:doi ?doi ] }"""
     rows = list(store.query(query, use_default_graph_as_union=True))
     assert len(rows) == 1
     values = [str(t.value) for t in rows[0]]

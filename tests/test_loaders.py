@@ -66,7 +66,8 @@ def test_every_problem_of_an_entry_is_reported_at_once(tmp_path: Path) -> None:
     text = text.replace("review_type: sr-with-meta-analysis", "review_type: meta-analysis-review")
     text = text.replace("n_studies: 4", "n_studies: -4")
     text = text.replace("grade: false", "grade: maybe")
-    text = text.replace("populations: [schizophrenia-or-similar]", "populations: [schizophrenia-or-similar]\ncolour: blue")
+    text = text.replace("populations: [schizophrenia-or-similar]",
+                        "populations: [schizophrenia-or-similar]\ncolour: blue")
     bad = tmp_path / "bad review.yaml"
     bad.write_text(text, "utf-8")
     with pytest.raises(InputError) as caught:
