@@ -22,7 +22,6 @@ from peerkg.store import (
     entry_graph_name,
     graph_name,
     replaced_store,
-    sorted_nquads,
     to_nquads,
 )
 
@@ -154,7 +153,9 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = _quie
         written: list[Path] = []
         if release_dir is not None:
             progress("writing release files")
-            written = write_release(sorted_nquads(store), release_dir)
+            # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
+            # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
+            written = write_release(nquads, release_dir)
     return BuildSummary(found, time.perf_counter() - started, store_path, written)
 
 

@@ -33,3 +33,13 @@ def test_release_files_parse_and_agree(built: Built, store) -> None:  # type: ig
         assert len(Graph().parse(built.release / name, format=fmt)) == expected, name
     trig = Dataset().parse(built.release / "peerkg.trig", format="trig")
     assert len({(s, p, o) for s, p, o, _ in trig.quads((None, None, None, None))}) == expected
+
+
+def test_release_files_keep_the_datatypes_of_the_ontology(built: Built) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import XSD
+
+    nt = Graph().parse(built.release / "peerkg.nt", format="nt")
+    refs = list(nt.objects(None, URIRef("https://w3id.org/peerkg/referenceNumber")))
+    # pk:referenceNumber has range xsd:positiveInteger; 36 papers carry one (references 1, 21-24, 34-64)
+    assert len(refs) == 36 and {r.datatype for r in refs} == {XSD.positiveInteger}
