@@ -321,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     except PeerkgError as exc:
         print(f"peerkg: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader of stdout stopped early (e.g. `peerkg query findings | head`): not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":
