@@ -29,7 +29,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     parents = [p for p in [*site.getsitepackages(), site.getusersitepackages()] if Path(p).is_dir()]
     (new_site / "parent-env.pth").write_text("\n".join(parents) + "\n", "utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q",
-                    "--no-deps", str(wheel)], check=True)
+                    "--no-deps", "--ignore-installed", str(wheel)], check=True)
     return bin_dir
 
 
@@ -42,7 +42,8 @@ def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str
 def test_wheel_help_info_and_build(installed: Path, tmp_path: Path) -> None:
     where = subprocess.run([str(installed / "python"), "-c", "import peerkg, sys; print(peerkg.__file__)"],
                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
-    assert not Path(where.strip()).is_relative_to(REPO) and "site-packages" in where
+    # peerkg comes from the new venv's own site-packages: not the checkout, not the parent environment
+    assert Path(where.strip()).is_relative_to(installed.parent) and "site-packages" in where
     assert run(installed, "--help", cwd=tmp_path).returncode == 0
     info = run(installed, "info", cwd=tmp_path)
     assert info.returncode == 0, info.stderr
