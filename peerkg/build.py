@@ -26,7 +26,7 @@ from peerkg.store import (
 )
 
 Progress = Callable[[str], None]
-RELEASE_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
 
 
 def _quiet(_: str) -> None:
@@ -159,21 +159,31 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = _quie
     return BuildSummary(found, time.perf_counter() - started, store_path, written)
 
 
-def write_release(nquads: str, folder: Path) -> list[Path]:
-    """Turtle, N-Triples, JSON-LD and TriG of the whole graph, reproducible: sorted, no timestamps."""
-    folder.mkdir(parents=True, exist_ok=True)
+def release_texts(nquads: str, formats: tuple[str, ...] = RELEASE_FORMATS) -> dict[str, str]:
+    """The whole graph in each of `formats`, reproducible: sorted, canonical blank nodes, no timestamps."""
     dataset = Dataset()
     dataset.parse(data=nquads, format="nquads")
-    union = bind_all(Graph())
+    union = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     union = canonical(union)
-    nt = sorted({line for line in union.serialize(format="nt").splitlines() if line})
-    (folder / "peerkg.nt").write_text("\n".join(nt) + "\n", "utf-8")
-    (folder / "peerkg.ttl").write_text(union.serialize(format="turtle"), "utf-8")
-    (folder / "peerkg.jsonld").write_text(_canonical_jsonld(union), "utf-8")
-    (folder / "peerkg.trig").write_text(_trig(dataset), "utf-8")
-    files = [folder / f"peerkg.{ext}" for ext in ("ttl", "nt", "jsonld", "trig")]
+    writers = {
+        "ttl": lambda: union.serialize(format="turtle"),
+        "nt": lambda: "\n".join(sorted({line for line in union.serialize(format="nt").splitlines() if line})) + "\n",
+        "jsonld": lambda: _canonical_jsonld(union),
+        "trig": lambda: _trig(dataset),
+    }
+    return {fmt: writers[fmt]() for fmt in formats}
+
+
+def write_release(nquads: str, folder: Path) -> list[Path]:
+    """Turtle, N-Triples, JSON-LD and TriG of the whole graph, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for fmt, text in release_texts(nquads).items():
+        path = folder / f"peerkg.{fmt}"
+        path.write_text(text, "utf-8")
+        files.append(path)
     return files
 
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peerkg.build import write_release
+from peerkg.build import release_texts
 from peerkg.loaders import load_entry
 from peerkg.namespaces import bind_all
 from peerkg.store import open_store, sorted_nquads
 
 
 def export_store(store_path: Path | None, fmt: str) -> str:
-    import tempfile
-
-    nquads = sorted_nquads(open_store(store_path))
-    with tempfile.TemporaryDirectory() as tmp:
-        write_release(nquads, Path(tmp))
-        return (Path(tmp) / f"peerkg.{fmt}").read_text("utf-8")
+    return release_texts(sorted_nquads(open_store(store_path)), (fmt,))[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:
