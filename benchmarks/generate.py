@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from peerkg.build import artifact_graphs, entry_files, load_entries
+from peerkg.commands.build import artifact_graphs, entry_files, load_entries
 from peerkg.loaders.fieldmap import entry_format
-from peerkg.store import GRAPH_BASE, entry_graph_name, graph_name, to_nquads
+from peerkg.graph.store import GRAPH_BASE, entry_graph_name, graph_name, to_nquads
 
 REF_STEP = 100  # the curated reference numbers are below 100; copy c numbers its papers c*100 + n
 

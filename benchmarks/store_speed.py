@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from peerkg.build import build
+from peerkg.commands.build import build
 from peerkg.namespaces import sparql_prefix_block
 
 JOIN = sparql_prefix_block() + """

@@ -6,7 +6,7 @@
 
 Builds a store holding the curated graph replicated COPIES times (benchmarks/generate.py: about 35 reviews,
 their papers, findings, factors and themes per copy), then:
-  - incremental: `peerkg.validate.validate_entry` of new review entries (the largest curated review, 13
+  - incremental: `peerkg.validation.validate_entry` of new review entries (the largest curated review, 13
     findings, under fresh ids) against the store: the shapes on the entry's own graph plus the facts of the
     store they need (shapes/store-context.rq). The first call also loads the shapes (cold); the figure is the
     median of the following calls (warm), each with a different new entry;
@@ -69,7 +69,7 @@ def main() -> None:
     full_copies = args.copies if args.full_copies is None else args.full_copies
 
     from peerkg.loaders import load_entry
-    from peerkg.validate import run_shapes, validate_entry
+    from peerkg.validation import run_shapes, validate_entry
 
     artifacts, data, ids = base_nquads()
     with tempfile.TemporaryDirectory() as tmp:

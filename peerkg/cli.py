@@ -1,7 +1,9 @@
-"""The `peerkg` command: a thin list of commands over library functions.
+"""The `peerkg` command: a thin list of commands over library functions (peerkg.commands and friends).
 
 Results go to stdout, diagnostics to stderr. Exit codes: 0 success (or: conforms),
-1 does not conform, 2 bad input or usage.
+1 does not conform, 2 bad input or usage. `--store` and `--quiet` are accepted before or after the
+command name. Every command's module is imported inside its handler, so that `peerkg --help` and the
+start of any command import only what that command uses (no rdflib, pySHACL or owlready2 up front).
 """
 
 from __future__ import annotations
@@ -12,14 +14,65 @@ from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_DOCS = Path(".peerkg/docs/index.html")
+DEFAULT_MAPPINGS = Path(".peerkg/release/peerkg.sssom.tsv")
 
 EPILOG = """exit codes: 0 success or conforms, 1 does not conform, 2 bad input or usage.
 The store defaults to .peerkg/store in the current folder (or $PEERKG_STORE)."""
 
 
-def _store_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, default=None,
+def _shared_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--store and --quiet, on the top parser and on every command; a command's own value wins, and one given
+    before the command name is kept (SUPPRESS: an option not given on the command does not overwrite it)."""
+    default: object = None if top else argparse.SUPPRESS
+    parser.add_argument("--store", type=Path, default=default,
                         help="the embedded store folder (default: $PEERKG_STORE or .peerkg/store)")
+    parser.add_argument("--quiet", action="store_true", default=False if top else argparse.SUPPRESS,
+                        help="no progress on stderr")
+
+
+class _ProgressLine:
+    """One progress line on stderr that updates in place on a terminal; elsewhere (a log, a pipe) only the
+    first message of each step is written, so a log gets one line per step, not one per entry."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.step = ""
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[K" + message[:150])
+            sys.stderr.flush()
+            self.shown = True
+            return
+        step = message.split(" ", 2)[:2]
+        key = " ".join(w for w in step if not any(c.isdigit() for c in w))
+        if key != self.step:
+            self.step = key
+            print(message, file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.tty and self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None]:
+    if args.quiet:
+        return lambda _: None
+    line = _ProgressLine()
+    _open_lines.append(line)
+    return line
+
+
+_open_lines: list[_ProgressLine] = []
+
+
+def _finish_progress() -> None:
+    """Clears the progress line before results or errors are printed."""
+    while _open_lines:
+        _open_lines.pop().done()
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -31,19 +84,20 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from peerkg.build import build, stderr_progress
-    from peerkg.store import default_store_path
+    from peerkg.commands.build import build
+    from peerkg.graph.store import default_store_path
 
     store = args.store or default_store_path()
     release = None if args.no_release else args.release
-    result = build(store, release, stderr_progress if not args.quiet else (lambda _: None))
+    result = build(store, release, _progress(args))
+    _finish_progress()
     for line in result.lines():
         print(line)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from peerkg.export import export_store
+    from peerkg.commands.export import export_store
 
     text = export_store(args.store, args.format)
     if args.output:
@@ -55,14 +109,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_entry(args: argparse.Namespace) -> int:
-    from peerkg.export import export_entry
+    from peerkg.commands.export import export_entry
 
     sys.stdout.write(export_entry(args.file, args.format))
     return EXIT_OK
 
 
 def _write(text: str, output: Path | None) -> None:
-    if output:
+    """To the file `output` (saying so on stderr), or to stdout when it is None or `-`."""
+    if output is not None and str(output) != "-":
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, "utf-8")
         print(f"wrote {output}", file=sys.stderr)
     else:
@@ -70,8 +126,8 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from peerkg.querycat import qc_queries, stored_queries
-    from peerkg.results import Result, format_result
+    from peerkg.queries.catalogue import qc_queries, stored_queries
+    from peerkg.queries.results import Result, format_result
 
     queries = {**stored_queries(), **(qc_queries() if args.all else {})}
     rows = [{"name": q.name, "research_question": q.research_question,
@@ -98,8 +154,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from peerkg.query import query
-    from peerkg.results import format_result
+    from peerkg.queries.results import format_result
+    from peerkg.queries.run import query
 
     result = query(args.name, _params(args.param), store=args.store, endpoint=args.endpoint)
     _write(format_result(result, args.format), args.output)
@@ -108,8 +164,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     from peerkg.errors import QueryError
-    from peerkg.query import sparql
-    from peerkg.results import format_result
+    from peerkg.queries.results import format_result
+    from peerkg.queries.run import sparql
 
     try:
         text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
@@ -121,21 +177,25 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_reason(args: argparse.Namespace) -> int:
-    from peerkg.reason import inferred_turtle, reason, source_graphs, store_graphs, write_into_store
+    from peerkg.commands.reason import source_graphs, store_graphs, write_into_store
+    from peerkg.ontology.reasoner import inferred_turtle, reason
 
     store = None
     if args.from_sources and args.into_store:
         print("peerkg reason: --into-store needs a store; it cannot be combined with --from-sources",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    progress = _progress(args)
     if args.from_sources:
-        graphs = source_graphs()
+        graphs = source_graphs(progress=progress)
     else:
-        from peerkg.store import default_store_path, open_store
+        from peerkg.graph.store import open_store
 
-        store = open_store(args.store or default_store_path())
-        graphs = store_graphs(store)
+        store = open_store(args.store, read_only=not args.into_store)
+        graphs = store_graphs(store, progress)
+    progress(f"running HermiT on {len(graphs)} graphs (about 10 to 30 s)")
     result = reason(graphs)
+    _finish_progress()
     print(result.diagnostic(), file=sys.stderr)
     for datatype in result.unsupported_datatypes:
         print(f"warning: {datatype} is not in the OWL 2 datatype map (not OWL 2 DL); HermiT ignores its values",
@@ -152,27 +212,27 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 
 def cmd_mappings(args: argparse.Namespace) -> int:
-    from peerkg.mappings import mapping_graph, sssom_tsv
+    from peerkg.ontology.mappings import mapping_graph, sssom_tsv
 
     _write(sssom_tsv(mapping_graph()), args.output)
     return EXIT_OK
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from peerkg.docs import documentation
+    from peerkg.ontology.docs import documentation
 
     _write(documentation(), args.output)
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from peerkg.report import format_report
-    from peerkg.validate import open_validation_store, validate_files
+    from peerkg.commands.add import check_files, validation_store
+    from peerkg.validation.report import format_report
 
-    store, note = open_validation_store(args.store, not args.no_store)
+    store, note = validation_store(args.store, not args.no_store)
     if note:
         print(note, file=sys.stderr)
-    report = validate_files(args.files, store)
+    report = check_files(args.files, store)
     sys.stdout.write(format_report(report, args.format))
     if report.unreadable:
         return EXIT_BAD_INPUT
@@ -180,11 +240,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from peerkg.add import add_files
-    from peerkg.build import stderr_progress
-    from peerkg.report import issue_line, summary_line
+    from peerkg.commands.add import add_files
+    from peerkg.validation.report import issue_line, summary_line
 
-    report, added = add_files(args.files, args.store, stderr_progress if not args.quiet else (lambda _: None))
+    report, added = add_files(args.files, args.store, _progress(args))
+    _finish_progress()
     for issue in report.issues:
         print(issue_line(issue), file=sys.stderr)
     if not added:
@@ -196,7 +256,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from peerkg.template import write_template
+    from peerkg.loaders.template import write_template
 
     write_template(args.file, args.entry)
     print(f"wrote {args.file}", file=sys.stderr)
@@ -233,19 +293,19 @@ def parser() -> argparse.ArgumentParser:
     from peerkg import __version__
 
     top.add_argument("--version", action="version", version=f"peerkg {__version__}")
+    _shared_options(top, top=True)
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     subs = {name: sub.add_parser(name, help=help_, description=help_, epilog=EPILOG)
             for name, (_, help_) in COMMANDS.items()}
+    for command in subs.values():
+        _shared_options(command, top=False)
 
     p = subs["build"]
-    _store_arg(p)
     p.add_argument("--release", type=Path, default=Path(".peerkg/release"),
                    help="folder for the release files (default: .peerkg/release)")
     p.add_argument("--no-release", action="store_true", help="do not write release files")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     p = subs["export"]
-    _store_arg(p)
     p.add_argument("--format", choices=["ttl", "nt", "jsonld", "trig"], default="ttl",
                    help="serialisation (default: ttl)")
     p.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
@@ -254,7 +314,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="an entry file (.yaml, .ttl or .jsonld)")
     p.add_argument("--format", choices=["ttl", "nt", "jsonld"], default="ttl", help="serialisation")
 
-    from peerkg.formats import FORMATS
+    from peerkg.queries.formats import FORMATS
 
     p = subs["queries"]
     p.add_argument("--all", action="store_true", help="also list the quality-control queries of queries/qc/")
@@ -267,7 +327,6 @@ def parser() -> argparse.ArgumentParser:
                            help="a parameter of the query, checked against its declared type (repeatable)")
         else:
             p.add_argument("file", type=Path, help="a file holding a SPARQL query, or - to read stdin")
-        _store_arg(p)
         p.add_argument("--endpoint", metavar="URL",
                        help="run on this SPARQL endpoint instead of the store (its default graph must hold "
                        "the whole graph, e.g. `oxigraph serve --union-default-graph`)")
@@ -275,27 +334,24 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
 
     p = subs["reason"]
-    _store_arg(p)
     p.add_argument("--from-sources", action="store_true",
                    help="reason over ontology/ and data/ directly instead of a built store")
     p.add_argument("--output", "-o", type=Path, help="write the inferred class memberships to this Turtle file")
     p.add_argument("--into-store", action="store_true",
                    help="write the inferred class memberships into the store's graph "
                    "https://w3id.org/peerkg/graph/inferred (replacing it), where queries see them")
-    for name, what in (("mappings", "SSSOM TSV, e.g. mappings/peerkg.sssom.tsv"), ("docs", "HTML")):
-        subs[name].add_argument("--output", "-o", type=Path, help=f"write the {what} to this file, not stdout")
+    for name, what, default in (("mappings", "SSSOM TSV", DEFAULT_MAPPINGS), ("docs", "HTML page", DEFAULT_DOCS)):
+        subs[name].add_argument("--output", "-o", type=Path, default=default,
+                                help=f"write the {what} to this file (default: {default}); - for stdout")
 
     entry_files = "entry files: .yaml, .ttl, .jsonld, an extraction workbook .xlsx, or a folder of its CSV files"
     p = subs["validate"]
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help=entry_files)
-    _store_arg(p)
     p.add_argument("--no-store", action="store_true", help="check the entries alone, not against the store")
     p.add_argument("--format", choices=["text", "json", "ttl"], default="text",
                    help="text (for curators), json, or ttl (the raw SHACL results graph); default: text")
     p = subs["add"]
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help=entry_files)
-    _store_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p = subs["template"]
     p.add_argument("file", type=Path, help="the workbook to write (.xlsx), or a folder for its sheets as CSV files")
     p.add_argument("--entry", type=Path, action="append", default=[], metavar="ENTRY",
@@ -314,11 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except InputError as exc:
+        _finish_progress()
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was changed", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PeerkgError as exc:
+        _finish_progress()
         print(f"peerkg: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:

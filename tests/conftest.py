@@ -28,7 +28,7 @@ class Built:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The whole curated graph, built once into a temporary store."""
-    from peerkg.build import build
+    from peerkg.commands.build import build
 
     root = tmp_path_factory.mktemp("built")
     summary = build(root / "store", root / "release")
@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture(scope="session")
 def store(built: Built):  # type: ignore[no-untyped-def]
-    from peerkg.store import open_store
+    from peerkg.graph.store import open_store
 
     return open_store(built.store)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import Built
 
-from peerkg.build import build
+from peerkg.commands.build import build
 
 
 def test_build_summary_counts_reviews_and_papers(built: Built) -> None:

@@ -50,7 +50,7 @@ def wait_until_listening(url: str, process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="module")
 def endpoint(store: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server holding the built graph (every named graph; the default graph is their union)."""
-    from peerkg.store import sorted_nquads
+    from peerkg.graph.store import sorted_nquads
 
     folder = tmp_path_factory.mktemp("oxigraph")
     dump = folder / "peerkg.nq"
@@ -76,7 +76,7 @@ def endpoint(store: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 
 
 def count_quads(url: str) -> int:
-    from peerkg.query import sparql
+    from peerkg.queries.run import sparql
 
     [row] = sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", endpoint=url).records()
     return int(row["n"])
@@ -84,8 +84,8 @@ def count_quads(url: str) -> int:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_every_stored_query_gives_the_same_rows_on_the_server(path: Path, endpoint: str, store: Any) -> None:
-    from peerkg.query import query
-    from peerkg.querycat import parse_query_file
+    from peerkg.queries.run import query
+    from peerkg.queries.catalogue import parse_query_file
 
     name = parse_query_file(path).name
     embedded = query(name, store=store)
@@ -97,7 +97,7 @@ def test_every_stored_query_gives_the_same_rows_on_the_server(path: Path, endpoi
 
 @pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.stem)
 def test_the_server_gives_the_expected_results(path: Path, endpoint: str) -> None:
-    from peerkg.query import query
+    from peerkg.queries.run import query
 
     expected: Expected = read_expected(path)
     result = query(expected.name, expected.params, endpoint=endpoint)

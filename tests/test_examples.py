@@ -53,7 +53,7 @@ def test_one_example_per_kind_of_fact() -> None:
 def test_examples_are_consistent_with_the_ontology() -> None:
     """One HermiT run on the ontology with every example: OWL is monotonic, so when the union is
     consistent each example is consistent with the ontology on its own too."""
-    from peerkg.reason import reason
+    from peerkg.ontology.reasoner import reason
 
     graphs = [("ontology", ontology())] + [(f"example/{p.stem}", Graph().parse(p))
                                             for p in sorted(EXAMPLES.glob("*.ttl"))]

@@ -62,7 +62,7 @@ def rdf_artifacts() -> list[Path]:
 
 @cache
 def data_graph() -> Graph:
-    from peerkg.build import entry_files, load_entries
+    from peerkg.commands.build import entry_files, load_entries
 
     graph = Graph()
     for entry in load_entries(entry_files(REPO / "data")):

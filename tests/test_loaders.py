@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from peerkg.errors import InputError
-from peerkg.export import export_entry
+from peerkg.commands.export import export_entry
 from peerkg.loaders import load_entry
 
 VALID = REPO / "tests" / "valid" / "minimal-review.yaml"

@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from peerkg.ontology import ontology_graph
-from peerkg.reason import OWL2_DATATYPES
+from peerkg.ontology.reasoner import OWL2_DATATYPES
 
 REPO = Path(__file__).resolve().parent.parent
 ONTOLOGY = REPO / "ontology"

@@ -90,7 +90,7 @@ def test_the_queries_folder_is_not_empty() -> None:
 def test_every_query_file_has_a_header_and_parses(path: Path) -> None:
     from rdflib.plugins.sparql import prepareQuery
 
-    from peerkg.querycat import parse_query_file
+    from peerkg.queries.catalogue import parse_query_file
 
     query = parse_query_file(path, None if path.parent == QUERIES else "qc/" + path.stem)
     assert query.summary
@@ -151,8 +151,9 @@ def test_every_iri_a_query_uses_is_declared_in_the_ontology(path: Path, declared
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_parameter_defaults_fit_their_type_and_the_values_block(path: Path) -> None:
-    from peerkg.query import _algebra, _bound_values, bind_value
-    from peerkg.querycat import parse_query_file
+    from peerkg.queries.params import _bound_values, bind_value
+    from peerkg.queries.params import algebra as _algebra
+    from peerkg.queries.catalogue import parse_query_file
 
     query = parse_query_file(path)
     for param in query.params.values():
@@ -161,7 +162,7 @@ def test_parameter_defaults_fit_their_type_and_the_values_block(path: Path) -> N
 
 
 def test_every_stored_query_has_an_expected_results_file() -> None:
-    from peerkg.querycat import stored_queries
+    from peerkg.queries.catalogue import stored_queries
 
     covered = {read_expected(p).name for p in EXPECTED_FILES}
     assert set(stored_queries()) - covered == set()
@@ -169,7 +170,7 @@ def test_every_stored_query_has_an_expected_results_file() -> None:
 
 
 def test_the_catalogue_holds_every_stored_query() -> None:
-    from peerkg.querycat import catalogue_graph, stored_queries
+    from peerkg.queries.catalogue import catalogue_graph, stored_queries
 
     graph = catalogue_graph()
     executables = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
@@ -186,7 +187,7 @@ def _text_rows(result: Any) -> tuple[list[str], list[list[str]]]:
 
 @pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.stem)
 def test_stored_query_gives_the_expected_results(path: Path, store: Any) -> None:
-    from peerkg.query import query
+    from peerkg.queries.run import query
 
     expected = read_expected(path)
     header, rows = _text_rows(query(expected.name, expected.params, store=store))
@@ -196,7 +197,7 @@ def test_stored_query_gives_the_expected_results(path: Path, store: Any) -> None
 
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda p: p.name)
 def test_qc_query_finds_no_violation_in_the_curated_graph(path: Path, store: Any) -> None:
-    from peerkg.query import sparql
+    from peerkg.queries.run import sparql
 
     result = sparql(path.read_text("utf-8"), store=store)
     assert result.variables[:3] == ["entity", "property", "value"]
@@ -213,7 +214,7 @@ def rdflib_dataset(built: Any) -> Dataset:
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_the_query_gives_the_same_rows_on_rdflib(path: Path, store: Any, rdflib_dataset: Dataset) -> None:
     """Plain SPARQL 1.1: rdflib, an independent engine, gives the same answer as pyoxigraph."""
-    from peerkg.query import sparql
+    from peerkg.queries.run import sparql
 
     text = path.read_text("utf-8")
     oxigraph = sparql(text, store=store)
@@ -296,7 +297,7 @@ c:either a pk:NumericalClaim ;
 def test_the_claims_query_applies_criteria_as_documented() -> None:
     import pyoxigraph as ox
 
-    from peerkg.query import query
+    from peerkg.queries.run import query
 
     store = ox.Store()
     store.load(CLAIMS_FIXTURE.encode(), format=ox.RdfFormat.TURTLE)
@@ -354,7 +355,7 @@ def test_every_qc_query_has_a_faulty_example() -> None:
 def test_qc_query_finds_the_fault_it_names(name: str) -> None:
     import pyoxigraph as ox
 
-    from peerkg.query import sparql
+    from peerkg.queries.run import sparql
 
     store = ox.Store()
     store.load((QC_PREFIXES + QC_FAULTS[name]).encode(), format=ox.RdfFormat.TURTLE)
@@ -367,7 +368,7 @@ def test_qc_query_finds_the_fault_it_names(name: str) -> None:
 # -- the Python API, the output formats and the command line -----------------------------------------------
 
 def test_rows_are_plain_python_data(store: Any) -> None:
-    from peerkg.query import rows
+    from peerkg.queries.run import rows
 
     counts = {r["measure"]: r["value"] for r in rows("counts", store=store)}
     assert counts["reviews"] == 35 and type(counts["reviews"]) is int
@@ -380,7 +381,7 @@ def test_rows_are_plain_python_data(store: Any) -> None:
 def test_a_dataframe_holds_the_same_rows(store: Any) -> None:
     import pandas
 
-    from peerkg.query import dataframe, rows
+    from peerkg.queries.run import dataframe, rows
 
     frame = dataframe("reviews", store=store)
     assert isinstance(frame, pandas.DataFrame)
@@ -394,8 +395,8 @@ def test_every_format_writes_every_row(fmt: str, store: Any) -> None:
     import io
     import json
 
-    from peerkg.query import _from_json, query
-    from peerkg.results import format_result
+    from peerkg.queries.run import _from_json, query
+    from peerkg.queries.results import format_result
 
     result = query("findings", store=store)
     text = format_result(result, fmt)
@@ -428,7 +429,7 @@ def test_peerkg_query_findings_prints_the_findings_table_as_csv(built: Any,
 
 def test_peerkg_queries_lists_every_stored_query(capsys: pytest.CaptureFixture[str]) -> None:
     from peerkg.cli import main
-    from peerkg.querycat import qc_queries, stored_queries
+    from peerkg.queries.catalogue import qc_queries, stored_queries
 
     assert main(["queries", "--format", "csv"]) == 0
     listed = [row[0] for row in csv.reader(capsys.readouterr().out.splitlines()[1:])]

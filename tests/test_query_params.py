@@ -14,8 +14,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg.errors import QueryError
-from peerkg.query import _algebra, _bound_values, _shape, bind, query, sparql
-from peerkg.querycat import StoredQuery, get, parse_query_file
+from peerkg.queries.params import _bound_values, _shape, bind
+from peerkg.queries.params import algebra as _algebra
+from peerkg.queries.run import query, sparql
+from peerkg.queries.catalogue import StoredQuery, get, parse_query_file
 
 HOSTILE = [
     '" } ; DROP ALL ; #',
@@ -57,7 +59,7 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> StoredQuery:
 
 
 def fingerprint(store: Any) -> str:
-    from peerkg.store import sorted_nquads
+    from peerkg.graph.store import sorted_nquads
 
     return hashlib.sha256(sorted_nquads(store).encode()).hexdigest()
 
@@ -162,9 +164,9 @@ def test_one_value_cannot_pose_as_the_values_block_of_another(typed: StoredQuery
 def test_a_binding_that_would_change_the_query_is_refused(typed: StoredQuery,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth: were the term ever written wrongly, the re-parse check refuses to run it."""
-    import peerkg.query
+    import peerkg.queries.run
 
-    monkeypatch.setattr(peerkg.query, "term_syntax", lambda term: '"x" } ?s ?p ?o . VALUES ?z { 1')
+    monkeypatch.setattr(peerkg.queries.run, "term_syntax", lambda term: '"x" } ?s ?p ?o . VALUES ?z { 1')
     with pytest.raises(QueryError, match="could not be bound safely; nothing was run"):
         bind(typed, {"text": "x"})
 

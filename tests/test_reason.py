@@ -17,8 +17,8 @@ from rdflib.namespace import RDF, SKOS
 
 from peerkg.namespaces import sparql_prefix_block
 from peerkg.ontology import ontology_graph
-from peerkg.reason import ReasonerError, java_executable, reason
-from peerkg.store import graph_name
+from peerkg.ontology.reasoner import ReasonerError, java_executable, reason
+from peerkg.graph.store import graph_name
 
 PK = "https://w3id.org/peerkg/"
 VOCAB = PK + "vocab/"
@@ -171,8 +171,8 @@ def test_entries_that_clash_only_with_each_other_are_named_together() -> None:
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the ontology and every entry of data/ (as `peerkg build` would, without the
     validation this test does not need), so that reasoning may write into it."""
-    from peerkg.reason import source_graphs
-    from peerkg.store import add_nquads, replaced_store, to_nquads
+    from peerkg.commands.reason import source_graphs
+    from peerkg.graph.store import add_nquads, replaced_store, to_nquads
 
     path = tmp_path_factory.mktemp("reason") / "store"
     with replaced_store(path) as store:
@@ -183,7 +183,7 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_peerkg_reason_on_the_whole_graph(small_store: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     from peerkg.cli import main
-    from peerkg.store import open_store
+    from peerkg.graph.store import open_store
 
     out = tmp_path / "inferred.ttl"
     assert main(["reason", "--store", str(small_store), "--into-store", "--output", str(out)]) == 0
@@ -233,7 +233,7 @@ def test_peerkg_reason_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_inferred_turtle_is_reproducible() -> None:
-    from peerkg.reason import inferred_turtle
+    from peerkg.ontology.reasoner import inferred_turtle
 
     pairs = [(URIRef(PK + "id/b"), URIRef(PK + "Review")), (URIRef(PK + "id/a"), URIRef(PK + "Paper")),
              (URIRef(PK + "id/a"), URIRef("http://purl.org/spar/fabio/ReviewArticle"))]

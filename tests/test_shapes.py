@@ -17,7 +17,7 @@ from rdflib.term import Node
 from peerkg.loaders import load_entry
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import expand, prefixes, sparql_prefix_block
-from peerkg.validate import SHAPES_NS, run_shapes, shapes_graph, static_context, validate_ontology
+from peerkg.validation import SHAPES_NS, run_shapes, shapes_graph, static_context, validate_ontology
 
 HERE = Path(__file__).resolve().parent / "shapes"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text("utf-8"))
@@ -210,7 +210,7 @@ def test_the_ontology_and_vocabularies_pass_the_ontology_shapes() -> None:
 
 def test_the_ontology_shapes_catch_an_undefined_class() -> None:
     from peerkg.ontology import ontology_graph
-    from peerkg.validate import ontology_shape_files
+    from peerkg.validation import ontology_shape_files
 
     shapes = Graph()
     for file in ontology_shape_files():
@@ -225,7 +225,7 @@ def test_the_ontology_shapes_catch_an_undefined_class() -> None:
 
 
 def test_the_curated_data_conforms_with_no_violation_and_no_warning() -> None:
-    from peerkg.build import artifact_graphs, entry_files, load_entries
+    from peerkg.commands.build import artifact_graphs, entry_files, load_entries
 
     graph = Graph()
     for _, part in artifact_graphs():
@@ -239,7 +239,7 @@ def test_the_curated_data_conforms_with_no_violation_and_no_warning() -> None:
 def test_the_store_context_query_parses() -> None:
     import pyoxigraph as ox
 
-    from peerkg.validate import _context_query
+    from peerkg.validation import _context_query
 
     query = _context_query().replace("VALUES (?property ?object) { }",
                                      "VALUES (?property ?object) { (pk:referenceNumber 1) }")

@@ -24,9 +24,9 @@ from rdflib.namespace import SH, SKOS
 
 from peerkg.cli import main
 from peerkg.loaders import load_entry
-from peerkg.spreadsheet import layout, load_workbook_entries
-from peerkg.store import entry_graph_name, open_store, sorted_nquads
-from peerkg.template import write_template
+from peerkg.loaders.workbook import layout, load_workbook_entries
+from peerkg.graph.store import entry_graph_name, open_store, sorted_nquads
+from peerkg.loaders.template import write_template
 
 VALID = REPO / "tests" / "valid" / "new-review.yaml"
 INVALID = REPO / "tests" / "invalid"
@@ -299,7 +299,7 @@ def verdict(results: list[Any], report: Graph, nodes: set[Any]) -> set[tuple[str
 @pytest.fixture(scope="module")
 def curated_graph() -> Graph:
     """The whole curated graph, from the files (the store keeps integer subtypes only as xsd:integer)."""
-    from peerkg.build import artifact_graphs, entry_files, load_entries
+    from peerkg.commands.build import artifact_graphs, entry_files, load_entries
 
     graph = Graph()
     for _, part in artifact_graphs():
@@ -317,7 +317,7 @@ SHAPE_CASES = sorted(name for name, case in yaml.safe_load((INVALID / "cases.yam
 def test_incremental_validation_equals_full_validation(name: str, built: Built, curated_graph: Graph) -> None:
     """A broken entry validated on its own graph plus the store's facts (incremental) gets exactly the results a
     validation of the whole graph with the entry in it gives for the entry's nodes."""
-    from peerkg.validate import entry_nodes, load_inputs, run_shapes, validate_entry
+    from peerkg.validation import entry_nodes, load_inputs, run_shapes, validate_entry
 
     entries, issues = load_inputs([INVALID / name])
     assert issues == [] and len(entries) == 1
@@ -339,8 +339,8 @@ def test_incremental_validation_of_every_curated_entry_equals_the_full_one(built
                                                                            curated_graph: Graph) -> None:
     import pyoxigraph as ox
 
-    from peerkg.build import entry_files, load_entries
-    from peerkg.validate import entry_nodes, run_shapes, validate_entry
+    from peerkg.commands.build import entry_files, load_entries
+    from peerkg.validation import entry_nodes, run_shapes, validate_entry
 
     full, full_report = run_shapes(curated_graph)
     store = ox.Store.read_only(str(built.store))

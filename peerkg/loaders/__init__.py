@@ -1,25 +1,137 @@
-"""Loaders: one module per entry format, one contract (a file in, an Entry out, or InputError)."""
+"""Loaders: one module per input format behind one contract (peerkg.loaders.base), and one door.
+
+`read_entries` is the only way entries get in: `build`, `validate`, `add`, `reason` and `export-entry` call
+it. It picks the loader of each path (YAML, Turtle, JSON-LD, an extraction workbook .xlsx, a folder of the
+workbook's CSV files, or a folder of entry files), then runs the checks that need every entry at once, once:
+an entry id used twice in the batch or already held by the store.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peerkg.errors import InputError, Problem
-from peerkg.loaders.base import Entry, Link
-from peerkg.loaders.rdf_entry import load_rdf
-from peerkg.loaders.yaml_entry import load_yaml
+from peerkg.loaders.base import Entry, Link, LoadedFile, Place
 
-SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+__all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "load_file", "read_entries"]
 
-__all__ = ["SUFFIXES", "Entry", "Link", "load_entry"]
+# entry files by suffix -> the name of their format
+ENTRY_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+WORKBOOK_SUFFIX = ".xlsx"
+# data/sources.ttl describes the source documents; it sits beside the entries but is no entry
+SOURCE_DOCUMENTS_FILE = "sources.ttl"
+
+# Whether the store already holds an entry with this id (or a node with this subject IRI).
+EntryLookup = Callable[[Entry], bool]
 
 
-def load_entry(path: Path) -> Entry:
-    """Loads one entry file of any supported format."""
-    kind = SUFFIXES.get(path.suffix.lower())
+@dataclass
+class Loaded:
+    """Every entry read from a list of paths, and every problem found (files that cannot be read, fields
+    a loader refused, ids used twice). `files` are the paths as given."""
+
+    files: list[str]
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def raise_problems(self) -> None:
+        """Raises InputError with every problem, if there is any."""
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def _entry_file(path: Path) -> LoadedFile:
+    kind = ENTRY_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise InputError([Problem(str(path), f"unsupported file type {path.suffix or '(none)'!r}",
-                                  hint="entries are .yaml, .ttl or .jsonld files", rule="file-type")])
+                                  hint="entries are .yaml, .ttl or .jsonld files, or an .xlsx workbook",
+                                  rule="file-type")])
     if kind == "yaml":
-        return load_yaml(path)
-    return load_rdf(path, kind)
+        from peerkg.loaders.yaml_entry import load_yaml
+
+        entry = load_yaml(path)
+    else:
+        from peerkg.loaders.rdf_entry import load_rdf
+
+        entry = load_rdf(path, kind)
+    return LoadedFile([entry])
+
+
+def _workbook(path: Path) -> LoadedFile:
+    from peerkg.loaders.workbook import load_workbook
+
+    return load_workbook(path)
+
+
+def _folder(path: Path) -> LoadedFile:
+    """A folder of the workbook's CSV files is one workbook; any other folder is a list of entry files."""
+    try:
+        children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot read the folder: {exc.strerror}", rule="unreadable")]) \
+            from None
+    if any(p.suffix.lower() == ".csv" for p in children):
+        return _workbook(path)
+    files = [p for p in children if p.is_file() and p.suffix.lower() in ENTRY_SUFFIXES
+             and p.name != SOURCE_DOCUMENTS_FILE]
+    if not files:
+        raise InputError([Problem(str(path), "the folder holds no entry files and no CSV files of the "
+                                  "extraction workbook", hint="entries are .yaml, .ttl or .jsonld files",
+                                  rule="empty")])
+    loaded = LoadedFile()
+    for file in files:
+        part = load_file(file)
+        loaded.entries += part.entries
+        loaded.problems += part.problems
+    return loaded
+
+
+def load_file(path: Path) -> LoadedFile:
+    """One path read by the loader of its format (no cross-entry checks); unreadable input is reported as
+    problems of the file, never raised."""
+    try:
+        if path.is_dir():
+            return _folder(path)
+        if path.suffix.lower() == WORKBOOK_SUFFIX:
+            return _workbook(path)
+        return _entry_file(path)
+    except InputError as exc:
+        return LoadedFile([], exc.problems)
+
+
+def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
+                 progress: Callable[[int, int, Path], None] | None = None) -> Loaded:
+    """Every entry of `paths`, with every problem: the loaders' own, then an id used twice in the batch or
+    (when `holds` is given, e.g. `peerkg.graph.store.holds_entry` bound to a store) already in the graph.
+    `progress(n, total, path)` is called before each path is read."""
+    paths = list(paths)
+    loaded = Loaded([str(p) for p in paths])
+    for n, path in enumerate(paths, 1):
+        if progress is not None:
+            progress(n, len(paths), path)
+        part = load_file(path)
+        loaded.problems += part.problems
+        for entry in part.entries:
+            loaded.entries.append(entry)
+            loaded.problems += entry.problems
+    loaded.problems += duplicate_ids(loaded.entries, holds)
+    return loaded
+
+
+def duplicate_ids(entries: list[Entry], holds: EntryLookup | None) -> list[Problem]:
+    """Entries whose id an earlier entry of the batch, or the graph (`holds`), already uses."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for entry in entries:
+        where = seen.get(entry.id)
+        if where is None and holds is not None and holds(entry):
+            where = "the graph in the store"
+        if where is not None:
+            place = entry.places.get((entry.subject, None), Place("")).key("id")
+            problems.append(Problem(entry.file, f"entry id {entry.id!r} is already used by {where}", entry.id,
+                                    place.field or "id", place.line,
+                                    "choose another id, or remove the entry first", "duplicate-id"))
+        seen.setdefault(entry.id, entry.file)
+    return problems

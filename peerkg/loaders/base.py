@@ -1,4 +1,12 @@
-"""The loader contract: a file in, one entry's triples out, or every problem in the file at once."""
+"""The loader contract, shared by every input format.
+
+A loader reads one path and returns a `LoadedFile`: the entries it holds (each an rdflib graph of its own
+triples, with where each node and field is written) and the problems that belong to no entry. A loader does
+syntax, unknown keys, type coercion and the mapping to RDF, nothing else: every rule about values lives in
+shapes/ and is applied by peerkg.validation. A file that cannot be read as entries at all raises InputError.
+A value a loader had to refuse (text where a number belongs) is a problem of its entry, and its field is
+listed in `Entry.refused`, so that validation does not report the missing value a second time.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +48,13 @@ class Place:
 
 @dataclass
 class Entry:
+    """One entry: a review (or umbrella review) and everything recorded about it, as RDF.
+
+    `subject` is the review's IRI (`pkid:<id>`); `graph` holds every triple of the entry; `places` maps
+    (node, property) -> where that field is written ((node, None): where the node is); `links` are the
+    references to other entries; `problems` are what the loader found wrong in a readable entry, and
+    `refused` the (node, property) pairs whose value it could not take."""
+
     id: str
     kind: str
     file: str
@@ -49,10 +64,20 @@ class Entry:
     # (node, property) -> where that field is written; (node, None) -> where the node is. Validation reports
     # map SHACL results (focus node, path) back to the file with it. Empty for Turtle and JSON-LD entries.
     places: dict[tuple[URIRef, URIRef | None], Place] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    refused: set[tuple[URIRef, URIRef | None]] = field(default_factory=set)
+
+
+@dataclass
+class LoadedFile:
+    """What a loader read from one path: its entries, and problems that belong to none of them."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def read_text(path: Path, max_bytes: int) -> str:
-    """The file as UTF-8 text, refusing what no entry can be: missing, huge, empty or binary."""
+    """The file as UTF-8 text, refusing what no entry can be: missing, huge, empty or binary (InputError)."""
     file = str(path)
     try:
         size = path.stat().st_size

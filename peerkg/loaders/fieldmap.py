@@ -7,11 +7,11 @@ from functools import cache
 from typing import Any
 
 import yaml
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import URIRef
 
 from peerkg import resources
-from peerkg.namespaces import expand
+from peerkg.namespaces import entity_base, expand
+from peerkg.ontology import concept_iri, scheme_iri
 
 VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
                "value_of", "identifier", "kind")
@@ -52,8 +52,7 @@ class Record:
 
 @dataclass(frozen=True)
 class EntryFormat:
-    base: str
-    vocabulary_base: str
+    base: str  # the IRI base of entries (`pkid:`)
     not_reported_value: str
     terms: dict[str, URIRef]
     max_bytes: int
@@ -64,10 +63,10 @@ class EntryFormat:
     records: dict[str, Record]
 
     def concept(self, scheme: str, slug: str) -> URIRef:
-        return URIRef(f"{self.vocabulary_base}{scheme}/{slug}")
+        return concept_iri(scheme, slug)
 
     def scheme_iri(self, scheme: str) -> URIRef:
-        return URIRef(f"{self.vocabulary_base}{scheme}")
+        return scheme_iri(scheme)
 
 
 def _field(name: str, spec: dict[str, Any]) -> Field:
@@ -92,6 +91,8 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
 
 @cache
 def entry_format() -> EntryFormat:
+    """The field map of loaders/entry-format.yaml, read once per process. Raises ValueError (a bug of the
+    shipped file, not of an entry) when a field does not declare exactly one value type."""
     raw = yaml.safe_load(resources.path("loaders", "entry-format.yaml").read_text("utf-8"))
     records = {}
     for kind, spec in raw["records"].items():
@@ -109,8 +110,7 @@ def entry_format() -> EntryFormat:
             extra=extra,
         )
     return EntryFormat(
-        base=raw["base"],
-        vocabulary_base=raw["vocabulary_base"],
+        base=entity_base(),
         not_reported_value=raw["not_reported_value"],
         terms={k: expand(v) for k, v in raw["terms"].items()},
         max_bytes=int(raw["limits"]["max_bytes"]),
@@ -120,20 +120,3 @@ def entry_format() -> EntryFormat:
         default_kind=raw["default_kind"],
         records=records,
     )
-
-
-@cache
-def vocabulary_graph() -> Graph:
-    graph = Graph()
-    for path in sorted(resources.path("ontology", "vocab").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@cache
-def scheme_slugs(scheme: str) -> frozenset[str]:
-    """The slugs of the concepts in one scheme of ontology/vocab/."""
-    fmt = entry_format()
-    prefix = f"{fmt.vocabulary_base}{scheme}/"
-    concepts = vocabulary_graph().subjects(SKOS.inScheme, fmt.scheme_iri(scheme))
-    return frozenset(str(c)[len(prefix):] for c in concepts if str(c).startswith(prefix))

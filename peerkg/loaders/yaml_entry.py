@@ -1,7 +1,10 @@
 """YAML entries -> RDF, by the field map of loaders/entry-format.yaml.
 
-The file is composed into YAML nodes (which keep their line numbers) and walked against the
-field map; every problem is collected, so a curator sees them all at once.
+The file is composed into YAML nodes (which keep their line numbers) and walked against the field map. The
+walker does syntax (keys it does not know, a list where one value belongs, text where a number belongs) and
+the mapping to RDF; every rule about values (required fields, vocabularies, ranges, provenance) is a shape
+of shapes/, applied afterwards by peerkg.validation, so a YAML entry breaks the same rules under the same
+names as a Turtle or JSON-LD one, and a curator sees every problem of the entry in one report.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 from rdflib import RDF, Graph, Literal, URIRef
@@ -18,9 +22,11 @@ from rdflib.namespace import XSD
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, Place, read_text
-from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format, scheme_slugs
+from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The lowest value of each integer datatype; a whole number below it is kept as an xsd:integer, so that the
+# shape of the field (sh:datatype) reports it in the curator's words, not as an ill-typed literal.
 INTEGER_TYPES = {
     XSD.integer: None,
     XSD.nonNegativeInteger: 0,
@@ -50,6 +56,7 @@ class _Walker:
         self.graph = Graph()
         self.problems: list[Problem] = []
         self.links: list[Link] = []
+        self.refused: set[tuple[URIRef, URIRef | None]] = set()
         self.nodes = 0
         self.places: dict[tuple[URIRef, URIRef | None], Place] = {}
 
@@ -90,17 +97,6 @@ class _Walker:
                 hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(record.fields)
                 self.problem(_join(path, key), key_node, f"unknown key {key!r} in a {record.kind}", hint,
                              "unknown-field")
-        for name, spec in record.fields.items():
-            if spec.required and name not in items:
-                hint = f"write `{name}: {self.fmt.not_reported_value}` if the sources do not report it" \
-                    if spec.not_reported else ""
-                self.problem(_join(path, name), node, f"required key {name!r} is missing", hint,
-                             "missing-field")
-        for group_names in [record.one_of] if record.one_of else []:
-            present = [g for g in group_names if all(k in items for k in g)]
-            if len(present) != 1:
-                options = " or ".join("+".join(g) for g in group_names)
-                self.problem(path, node, f"a {record.kind} needs exactly one of {options}", rule="one-of")
 
         ident = ""
         id_field = record.fields.get("id")
@@ -148,19 +144,16 @@ class _Walker:
             return False
         self.place(holder, spec.property if spec.kind != "sources" else self.fmt.terms["derived_from"], path, node)
         if isinstance(node, yaml.ScalarNode) and _scalar(node) == self.fmt.not_reported_value:
-            if not spec.not_reported:
-                self.problem(path, node, f"{spec.name!r} must be given; `not reported` is not allowed here",
-                             rule="not-reported-disallowed")
-            elif spec.property is not None:
+            # whether this field may be `not reported` is a shape's rule (X-notReported)
+            if spec.property is not None:
                 self.graph.add((holder, self.fmt.terms["not_reported"], spec.property))
             return False
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if isinstance(node, yaml.SequenceNode) and not spec.many and spec.kind != "sources":
             self.problem(path, node, f"{spec.name!r} takes one value, not a list", rule="wrong-type")
+            self.refused.add((holder, spec.property))
             return False
         if spec.kind == "sources":
-            if not items:
-                self.problem(path, node, "at least one source is needed", rule="missing-provenance")
             for n, item in enumerate(items, 1):
                 self.source(item, f"{path}[{n}]", subject, f"{_rel(self.fmt, subject)}/source/{n}", None)
             return False
@@ -184,7 +177,9 @@ class _Walker:
             if spec.kind == "field_ref":
                 continue
             term = self.term(spec, item, item_path)
-            if term is not None and spec.property is not None:
+            if term is None:
+                self.refused.add((holder, spec.property))
+            elif spec.property is not None:
                 self.graph.add((holder, spec.property, term))
                 gave = True
         return gave
@@ -197,14 +192,9 @@ class _Walker:
             return None
         value = _scalar(node)
         if spec.kind == "scheme":
-            if not isinstance(value, str) or value not in scheme_slugs(spec.target):
-                known = sorted(scheme_slugs(spec.target))
-                close = difflib.get_close_matches(str(value), known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(known)
-                self.problem(path, node, f"{value!r} is not a term of the {spec.target} vocabulary", hint,
-                             "unknown-term")
-                return None
-            return self.fmt.concept(spec.target, value)
+            # any text names a concept (its slug, percent-encoded into the IRI); whether the vocabulary holds
+            # it is the rule of the field's shape (sh:node pksh:Term-<scheme>)
+            return self.fmt.concept(spec.target, quote(str(value).strip(), safe=""))
         if spec.kind == "link":
             if not isinstance(value, str) or not IDENTIFIER.match(value):
                 self.problem(path, node, f"{value!r} is not an entry id", "e.g. chien-2019", "bad-link")
@@ -215,10 +205,6 @@ class _Walker:
         if spec.numbers_as_text and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         literal = self.literal(spec.target, value, node, path, spec.name)
-        if literal is not None and spec.pattern and not re.match(spec.pattern, str(literal)):
-            self.problem(path, node, f"{spec.name!r} must match {spec.pattern}, got {value!r}",
-                         "e.g. a year and month is written \"2012-01\"", "wrong-datatype")
-            return None
         return literal
 
     def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
@@ -239,10 +225,7 @@ class _Walker:
                 self.problem(path, node, f"{name!r} must be a whole number, got {value!r}", rule="wrong-datatype")
                 return None
             low = INTEGER_TYPES[dt]
-            if low is not None and value < low:
-                self.problem(path, node, f"{name!r} must be at least {low}, got {value}", rule="impossible-value")
-                return None
-            return Literal(value, datatype=dt)
+            return Literal(value, datatype=dt if low is None or value >= low else XSD.integer)
         if dt == XSD.decimal:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.problem(path, node, f"{name!r} must be a number, got {value!r}",
@@ -279,7 +262,6 @@ class _Walker:
         if not isinstance(node, yaml.MappingNode):
             self.problem(path, node, "provenance must map each field to a list of sources", rule="wrong-type")
             return
-        seen = set()
         for key_node, value_node in node.value:
             name = _scalar(key_node)
             field_path = _join(path, str(name))
@@ -292,20 +274,12 @@ class _Walker:
                 self.problem(field_path, key_node, f"provenance given for {name!r}, which has no value",
                              rule="unused-provenance")
                 continue
-            seen.add(name)
             items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            if not items:
-                self.problem(field_path, value_node, "at least one source is needed", rule="missing-provenance")
             holder = holders.get(spec.on, subject)
             self.place(holder, self.fmt.terms["derived_from"], path, node)
             for n, item in enumerate(items, 1):
                 rel = f"{_rel(self.fmt, subject)}/source/{name}/{n}"
                 self.source(item, f"{field_path}[{n}]", holder, rel, spec.property)
-        for name, spec in given.items():
-            if spec.kind in ("datatype", "scheme", "link") and name not in seen:
-                self.problem(_join(path, name), node, f"field {name!r} has no provenance",
-                             "add the section (or table and row) and a short verbatim quote",
-                             "missing-provenance")
 
     # -- claim criteria --------------------------------------------------------------------
     def _is_finding_criterion(self, node: yaml.Node) -> bool:
@@ -367,12 +341,13 @@ def _walk(fmt: EntryFormat, walker: _Walker, root: yaml.MappingNode, file: str,
 
 
 def load_yaml(path: Path) -> Entry:
-    """Reads one YAML entry; raises InputError with every problem found."""
+    """Reads one YAML entry. Raises InputError when the file cannot be read as an entry (syntax, encoding,
+    size, anchors); problems of single fields are returned in `Entry.problems`."""
     return load_yaml_text(read_text(path, entry_format().max_bytes), str(path), path.stem)
 
 
 def load_yaml_text(text: str, file: str, fallback_id: str = "") -> Entry:
-    """One YAML entry given as text (e.g. made from a row of the extraction workbook)."""
+    """One YAML entry given as text (e.g. made from a row of the extraction workbook); as `load_yaml`."""
     fmt = entry_format()
     try:
         _no_aliases(text, file)
@@ -398,8 +373,7 @@ def load_yaml_text(text: str, file: str, fallback_id: str = "") -> Entry:
     except yaml.YAMLError as exc:  # a value with a tag the safe loader cannot construct, e.g. !!python/name
         raise InputError([Problem(file, f"not valid YAML for an entry: {exc}", walker.entry, rule="syntax")]) \
             from None
-    if walker.problems:
+    if subject is None:  # the entry's own id could not be read: there is no entry to validate
         raise InputError(walker.problems)
-    assert subject is not None
     return Entry(id=walker.entry, kind=kind, file=file, subject=subject, graph=walker.graph, places=walker.places,
-                 links=walker.links)
+                 links=walker.links, problems=walker.problems, refused=walker.refused)

@@ -14,7 +14,7 @@ import yaml
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.fieldmap import Field, entry_format, scheme_slugs
-from peerkg.spreadsheet import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
+from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
 
 MAX_ROWS = 2000  # rows that get the drop-down lists
 FIXED_TIME = "2024-01-01T00:00:00Z"  # the workbook's document dates: the same entries give the same bytes

@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from peerkg.formats import FORMATS
+from peerkg.queries.formats import FORMATS
 
 Term = URIRef | Literal | BNode
 INTEGER_TYPES = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger,

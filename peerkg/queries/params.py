@@ -1,4 +1,5 @@
-"""Running SPARQL: stored queries with typed parameters, on the embedded store or a remote endpoint.
+"""Parameters of stored queries: a value is checked against its declared type, turned into one RDF term,
+and bound as the single value of the query's `VALUES ?name { ... }` block.
 
 A parameter value is never pasted into the query as text. It is first checked against the declared
 type and turned into one RDF term (an IRI of a known concept, a typed literal); that term, written in
@@ -7,31 +8,28 @@ The bound query is then parsed again (rdflib) and refused unless its algebra has
 the stored query and binds the parameter to exactly that term: a value cannot change the query.
 """
 
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import SKOS, XSD
 
-from peerkg.errors import QueryError, StoreError
-from peerkg.querycat import Param, StoredQuery, get, values_block
-from peerkg.results import Result, Term
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
+from peerkg.errors import QueryError
+from peerkg.namespaces import entity_base
+from peerkg.ontology import scheme_iri, vocabulary_graph
+from peerkg.queries.catalogue import Param, StoredQuery, values_block
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*$")
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 DECIMAL = re.compile(r"^[+-]?(\d{1,18}(\.\d{0,18})?|\.\d{1,18})$")
 MAX_STRING = 500
-TIMEOUT_SECONDS = 120
 
 
 # -- parameters -----------------------------------------------------------------------------------
@@ -44,12 +42,9 @@ def _refuse(param: Param, value: str, why: str, hint: str = "") -> QueryError:
 @cache
 def _concepts(scheme: str) -> dict[str, URIRef]:
     """Every way to name a concept of one scheme (slug, IRI, preferred or alternative label) -> its IRI."""
-    from peerkg.loaders.fieldmap import entry_format, vocabulary_graph
-
-    fmt = entry_format()
     graph = vocabulary_graph()
     names: dict[str, URIRef] = {}
-    for concept in graph.subjects(SKOS.inScheme, fmt.scheme_iri(scheme)):
+    for concept in graph.subjects(SKOS.inScheme, scheme_iri(scheme)):
         assert isinstance(concept, URIRef)
         names[str(concept)] = concept
         names[str(concept).rsplit("/", 1)[-1].lower()] = concept
@@ -86,9 +81,7 @@ def bind_value(param: Param, value: str) -> URIRef | Literal:
                           "no spaces, quotes, angle brackets, braces, backslashes")
         return URIRef(value)
     if param.type == "entry":
-        from peerkg.loaders.fieldmap import entry_format
-
-        base = entry_format().base
+        base = entity_base()
         ident = value[len(base):] if value.startswith(base) else value
         if not IDENTIFIER.match(ident):
             raise _refuse(param, value, "is not an entry id", "e.g. chien-2019")
@@ -130,7 +123,8 @@ def term_syntax(term: URIRef | Literal) -> str:
     return f'"{lexical}"'
 
 
-def _algebra(text: str) -> Any:
+def algebra(text: str) -> Any:
+    """rdflib's algebra of a query text (typed Any: rdflib's CompValue); raises QueryError when it does not parse."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -191,140 +185,9 @@ def bind(query: StoredQuery, params: Mapping[str, str] | None = None) -> str:
     for start, end, block in sorted(spans, reverse=True):
         text = text[:start] + block + text[end:]
     if bound:
-        before, after = _algebra(query.text), _algebra(text)
+        before, after = algebra(query.text), algebra(text)
         same_shape = _shape(before) == _shape(after) and before.get("PV") == after.get("PV")
         for name, term in bound.items():
             if not same_shape or _bound_values(after, name) != [[term]]:
                 raise QueryError(f"parameter {name}: the value could not be bound safely; nothing was run")
     return text
-
-
-# -- running ----------------------------------------------------------------------------------------
-
-def _read_only_store(path: Path | None) -> ox.Store:
-    import pyoxigraph as ox
-
-    from peerkg.store import default_store_path
-
-    path = Path(path) if path is not None else default_store_path()
-    if not (path / "CURRENT").exists():
-        raise StoreError(f"no store at {path}: run `peerkg build` first (or pass --store)")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {path}: {exc}") from None
-
-
-def _from_oxigraph(term: Any) -> Term | None:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = URIRef(term.datatype.value)
-        return Literal(term.value, datatype=None if datatype == XSD.string else datatype, normalize=False)
-    raise QueryError(f"unsupported term in the result: {term!r}")
-
-
-def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
-    """Runs a query on the embedded store, its named graphs seen as one default graph."""
-    import pyoxigraph as ox
-
-    target = store if isinstance(store, ox.Store) else _read_only_store(store)
-    try:
-        answer = target.query(text, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"the query does not parse: {exc}") from None
-    except OSError as exc:
-        raise StoreError(f"the store could not answer: {exc}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return Result(boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        triples = [(_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
-                   for t in answer]
-        return Result(triples=triples)  # type: ignore[arg-type]
-    variables = [v.value for v in answer.variables]
-    rows = [{name: _from_oxigraph(solution[name]) for name in variables} for solution in answer]
-    return Result(variables, rows)
-
-
-def _from_json(binding: Mapping[str, str]) -> Term:
-    kind, value = binding.get("type"), binding.get("value", "")
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in binding:
-        return Literal(value, lang=binding["xml:lang"])
-    datatype = binding.get("datatype")
-    if datatype and datatype != str(XSD.string):
-        return Literal(value, datatype=URIRef(datatype), normalize=False)
-    return Literal(value)
-
-
-def run_remote(text: str, endpoint: str) -> Result:
-    """Runs a query on a SPARQL endpoint through SPARQLWrapper (SELECT and ASK as JSON, graphs as N-Triples)."""
-    from http.client import HTTPException
-
-    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    if not re.match(r"^https?://", endpoint):
-        raise QueryError(f"endpoint {endpoint!r} is not an http(s) URL")
-    algebra = _algebra(text)  # refuses updates and text that is no query, before anything is sent
-    kind = getattr(algebra, "name", "")
-    wrapper = SPARQLWrapper(endpoint)
-    wrapper.setQuery(text)
-    wrapper.setMethod(POST)
-    wrapper.setTimeout(TIMEOUT_SECONDS)
-    graph_query = kind in ("ConstructQuery", "DescribeQuery")
-    wrapper.setReturnFormat(N3 if graph_query else JSON)
-    try:
-        answer = wrapper.query().convert()
-    except (SPARQLWrapperException, OSError, HTTPException, ValueError) as exc:
-        raise QueryError(f"the endpoint {endpoint} could not answer: {type(exc).__name__}: {exc}") from None
-    if graph_query:
-        from rdflib import Graph
-
-        if isinstance(answer, (str, bytes)):
-            answer = Graph().parse(data=answer, format="turtle")
-        if not isinstance(answer, Graph):
-            raise QueryError(f"the endpoint {endpoint} did not answer with RDF")
-        return Result(triples=list(answer))  # type: ignore[arg-type]
-    if not isinstance(answer, dict):
-        raise QueryError(f"the endpoint {endpoint} did not answer in SPARQL JSON")
-    if "boolean" in answer:
-        return Result(boolean=bool(answer["boolean"]))
-    variables = list(answer.get("head", {}).get("vars", []))
-    rows = [{v: (_from_json(b[v]) if v in b else None) for v in variables}
-            for b in answer.get("results", {}).get("bindings", [])]
-    return Result(variables, rows)
-
-
-def sparql(text: str, *, store: Path | ox.Store | None = None, endpoint: str | None = None) -> Result:
-    """Runs any SPARQL query text on the embedded store, or on `endpoint` when given."""
-    return run_remote(text, endpoint) if endpoint else run_local(text, store)
-
-
-def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
-          endpoint: str | None = None) -> Result:
-    """Runs a stored query by name with checked parameters."""
-    return sparql(bind(get(name), params), store=store, endpoint=endpoint)
-
-
-def rows(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
-         endpoint: str | None = None) -> list[dict[str, Any]]:
-    """A stored query's rows as plain Python data (one dict per row)."""
-    return query(name, params, store=store, endpoint=endpoint).records()
-
-
-def dataframe(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
-              endpoint: str | None = None) -> Any:
-    """A stored query's rows as a pandas DataFrame (needs pandas; typed Any so pandas stays optional)."""
-    return query(name, params, store=store, endpoint=endpoint).dataframe()

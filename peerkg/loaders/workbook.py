@@ -20,7 +20,7 @@ import yaml
 
 from peerkg import resources
 from peerkg.errors import InputError, Problem
-from peerkg.loaders.base import Entry, Place
+from peerkg.loaders.base import LoadedFile, Place
 from peerkg.loaders.fieldmap import EntryFormat, Field, entry_format
 
 STRUCTURAL = ("entry", "item", "sheet", "field")
@@ -119,10 +119,6 @@ class Table:
 
 
 # -- reading a workbook -----------------------------------------------------------------------------------
-
-def is_workbook_input(path: Path) -> bool:
-    return path.suffix.lower() == ".xlsx" or path.is_dir()
-
 
 def _refuse(file: str, message: str, rule: str, hint: str = "") -> InputError:
     return InputError([Problem(file, message, hint=hint, rule=rule)])
@@ -509,25 +505,26 @@ def _at(cell: Cell, message: str, rule: str, hint: str = "") -> Problem:
     return Problem(cell.file, message, field=place.field, line=place.line, hint=hint, rule=rule)
 
 
-def load_workbook_entries(path: Path) -> list[Entry]:
-    """Every entry of a filled workbook (.xlsx) or folder of CSV files; InputError with every problem."""
+def load_workbook(path: Path) -> LoadedFile:
+    """Every entry of a filled workbook (.xlsx) or folder of CSV files, each made into a YAML entry and read
+    by the YAML loader, with its places moved to the sheet, row and column it came from. Raises InputError
+    when the workbook cannot be read; problems of rows and cells are returned."""
     from peerkg.loaders.yaml_entry import load_yaml_text
 
     tables = read_csv_folder(path) if path.is_dir() else read_xlsx(path)
     found, problems = drafts(tables)
-    entries: list[Entry] = []
+    loaded = LoadedFile(problems=problems)
     for draft in found:
         text = yaml.safe_dump(draft.data, sort_keys=False, allow_unicode=True, width=10_000)
         try:
             entry = load_yaml_text(text, str(path), draft.id)
         except InputError as exc:
-            problems.extend(_relocate(draft, p) for p in exc.problems)
+            loaded.problems.extend(_relocate(draft, p) for p in exc.problems)
             continue
         entry.places = {key: draft.locate(place.field).place() for key, place in entry.places.items()}
-        entries.append(entry)
-    if problems:
-        raise InputError(problems)
-    return entries
+        entry.problems = [_relocate(draft, p) for p in entry.problems]
+        loaded.entries.append(entry)
+    return loaded
 
 
 def _relocate(draft: Draft, problem: Problem) -> Problem:

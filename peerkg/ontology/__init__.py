@@ -1,4 +1,8 @@
-"""What the ontology holds, for `peerkg info` and `peerkg build`."""
+"""The ontology and its vocabularies: the files, the graphs made from them, and what they hold.
+
+The one place the artifact graphs are read: the ontology (with its components), the import module of
+external terms, the SKOS vocabularies and the source documents, each a named graph of the store.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from peerkg import resources
-from peerkg.namespaces import prefixes
+from peerkg.namespaces import graph_name, prefixes, vocabulary_base
 
 
 def ontology_files() -> list[Path]:
@@ -18,6 +22,7 @@ def ontology_files() -> list[Path]:
 
 
 def import_module_files() -> list[Path]:
+    """The import module: the external terms the ontology uses (ontology/imports/*.ttl)."""
     return sorted(resources.path("ontology", "imports").glob("*.ttl"))
 
 
@@ -37,7 +42,62 @@ def merge_imports(graph: Graph) -> Graph:
     return graph
 
 
+def vocabulary_files() -> list[Path]:
+    """The SKOS schemes of ontology/vocab/."""
+    return sorted(resources.path("ontology", "vocab").glob("*.ttl"))
+
+
+def source_document_files() -> list[Path]:
+    """The descriptions of the source documents quotes come from (data/sources.ttl)."""
+    return [resources.path("data", "sources.ttl")]
+
+
+def artifact_graphs() -> list[tuple[str, Graph]]:
+    """The ontology, its import module, the vocabularies and the source documents: (named graph IRI, graph)."""
+    parts: list[tuple[str, list[Path]]] = [
+        ("ontology", ontology_files()),
+        ("imports", import_module_files()),
+        ("vocabularies", vocabulary_files()),
+        ("sources", source_document_files()),
+    ]
+    graphs = []
+    for name, files in parts:
+        graph = Graph()
+        for file in files:
+            graph.parse(file)
+        graphs.append((graph_name(name), merge_imports(graph)))
+    return graphs
+
+
+@cache
+def vocabulary_graph() -> Graph:
+    """All SKOS schemes of ontology/vocab/ in one graph (read once per process)."""
+    graph = Graph()
+    for path in vocabulary_files():
+        graph.parse(path)
+    return graph
+
+
+def scheme_iri(scheme: str) -> URIRef:
+    """The IRI of the SKOS scheme named `scheme` (e.g. `outcome`)."""
+    return URIRef(vocabulary_base() + scheme)
+
+
+def concept_iri(scheme: str, slug: str) -> URIRef:
+    """The IRI of the concept `slug` of scheme `scheme` (whether or not the scheme holds it)."""
+    return URIRef(f"{vocabulary_base()}{scheme}/{slug}")
+
+
+@cache
+def scheme_slugs(scheme: str) -> frozenset[str]:
+    """The slugs of the concepts in one scheme of ontology/vocab/ (empty for an unknown scheme)."""
+    prefix = f"{vocabulary_base()}{scheme}/"
+    concepts = vocabulary_graph().subjects(SKOS.inScheme, scheme_iri(scheme))
+    return frozenset(str(c)[len(prefix):] for c in concepts if str(c).startswith(prefix))
+
+
 def ontology_graph(with_vocabularies: bool = True, with_imports: bool = False) -> Graph:
+    """The ontology as one merged graph, with its vocabularies and (optionally) its import module."""
     graph = Graph()
     for path in ontology_files():
         graph.parse(path)
@@ -45,12 +105,13 @@ def ontology_graph(with_vocabularies: bool = True, with_imports: bool = False) -
         for path in import_module_files():
             graph.parse(path)
     if with_vocabularies:
-        for path in sorted(resources.path("ontology", "vocab").glob("*.ttl")):
+        for path in vocabulary_files():
             graph.parse(path)
     return merge_imports(graph)
 
 
 def summary() -> list[str]:
+    """What `peerkg info` prints: title and version, our classes and properties, and each vocabulary."""
     graph = ontology_graph()
     namespace = prefixes()["pk"]
     onto = next(graph.subjects(RDF.type, OWL.Ontology))

@@ -1,0 +1,91 @@
+"""`peerkg validate` and `peerkg add`: check new entries against the store, then merge them, all or nothing.
+
+The merge is one pyoxigraph `Store.load` of N-Quads, which is a single transaction: a failing entry stops the
+add before anything is written, and a crash (even `kill -9`) during the write leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF
+
+from peerkg.errors import StoreError
+from peerkg.graph.store import Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads
+from peerkg.loaders import Entry, read_entries
+from peerkg.loaders.fieldmap import entry_format
+from peerkg.namespaces import entry_graph_name
+from peerkg.progress import Progress, quiet
+from peerkg.validation import Report, validate
+
+# What `add` counts for each entry: the kinds of record a curator recognises, by their class.
+COUNTED = ("paper", "finding", "implementation-factor", "experience-finding", "claim")
+
+
+@dataclass
+class Added:
+    """What one entry brought into the graph."""
+
+    id: str
+    kind: str
+    file: str
+    graph: str
+    triples: int
+    counts: dict[str, int]
+
+    def line(self) -> str:
+        """`added review x from FILE: N triples (1 paper, 3 findings)`."""
+        parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in self.counts.items() if n)
+        return f"added {self.kind} {self.id} from {self.file}: {self.triples} triples ({parts or 'no records'})"
+
+
+def summarise(entry: Entry, graph_name: str) -> Added:
+    """What `entry`, written into the named graph `graph_name`, adds: its records counted by kind."""
+    records = entry_format().records
+    counts = {kind: sum(1 for _ in entry.graph.subjects(RDF.type, records[kind].cls)) for kind in COUNTED}
+    return Added(entry.id, entry.kind, entry.file, graph_name, len(entry.graph), counts)
+
+
+def check_files(paths: list[Path], store: Store | None, progress: Progress = quiet) -> Report:
+    """Reads `paths` through the loader door and validates every entry, against `store` when given (ids it
+    already holds, the facts the shapes need). Never changes the store."""
+    progress(f"validating {len(paths)} file(s)" + (" against the store" if store is not None else ""))
+    holds = (lambda e: holds_entry(store, e.id, str(e.subject))) if store is not None else None
+    return validate(read_entries(paths, holds), store)
+
+
+def validation_store(path: Path | None, use_store: bool = True) -> tuple[Store | None, str]:
+    """The store to validate against, read-only, and a note when there is none to use. A store named
+    explicitly must exist (StoreError); without one, entries are checked alone if the default is missing."""
+    if not use_store:
+        return None, ""
+    store_path = path or default_store_path()
+    if path is None and not exists(store_path):
+        return None, (f"no store at {store_path}: the entries were checked alone, not against the graph "
+                      "(run `peerkg build`, or pass --store)")
+    if path is not None and not exists(store_path):
+        raise StoreError(f"no store at {store_path}: run `peerkg build` first, or pass --no-store")
+    return open_store(store_path, read_only=True), ""
+
+
+def add_files(paths: list[Path], store_path: Path | None,
+              progress: Progress = quiet) -> tuple[Report, list[Added]]:
+    """Validates the files against the store and, only if every entry conforms, adds them in one
+    transaction. Returns the validation report and what was added (nothing unless the report conforms).
+    Raises StoreError when the store cannot be opened or written (then it is unchanged)."""
+    store = open_store(store_path)
+    try:
+        report = check_files(paths, store, progress)
+        if report.unreadable or not report.conforms or not report.entries:
+            return report, []
+        graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
+        progress(f"writing {sum(len(g) for _, g in graphs):,} triples of {len(graphs)} entries to the store")
+        add_nquads(store, to_nquads(graphs))
+        return report, [summarise(e, name) for e, (name, _) in zip(report.entries, graphs, strict=True)]
+    finally:
+        # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames that hold the store:
+        # collect them, so the store closes and releases its lock now, not at some later collection.
+        del store
+        gc.collect()

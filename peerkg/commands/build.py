@@ -1,0 +1,110 @@
+"""`peerkg build`: ontology, vocabularies and every entry into a new embedded store, plus release files."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from peerkg import resources
+from peerkg.graph.release import write_release
+from peerkg.graph.store import Store, add_nquads, replaced_store, to_nquads
+from peerkg.loaders import ENTRY_SUFFIXES, SOURCE_DOCUMENTS_FILE, Entry, read_entries
+from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
+from peerkg.ontology import artifact_graphs
+from peerkg.progress import Progress, quiet
+from peerkg.queries.catalogue import catalogue_graph
+from peerkg.validation import validate_graph
+
+
+def entry_files(folder: Path | None = None) -> list[Path]:
+    """The entry files of `folder` (default: the curated data/), sorted by name."""
+    folder = folder or resources.path("data")
+    return sorted(p for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES and p.name != SOURCE_DOCUMENTS_FILE)
+
+
+def load_entries(paths: list[Path], progress: Progress = quiet) -> list[Entry]:
+    """Every entry of `paths`, read through the loader door; raises InputError with every problem of all
+    of them (the loaders' and ids used twice)."""
+    loaded = read_entries(paths, progress=lambda n, total, path: progress(f"loading entries {n}/{total}: "
+                                                                          f"{path.name}"))
+    loaded.raise_problems()
+    return loaded.entries
+
+
+def entry_graphs(entries: list[Entry]) -> list[tuple[str, Graph]]:
+    """Each entry's graph with the name of its named graph."""
+    return [(entry_graph_name(e.id), e.graph) for e in entries]
+
+
+@dataclass
+class BuildSummary:
+    """What a build made: counts of the kinds of record (and triples), seconds taken, the store, the
+    release files."""
+
+    counts: dict[str, int]
+    seconds: float
+    store: Path
+    release: list[Path]
+
+    def lines(self) -> list[str]:
+        """The summary as `peerkg build` prints it, one count per line."""
+        width = max(len(k) for k in self.counts)
+        rows = [f"{k:<{width}}  {v:>8,}" for k, v in self.counts.items()]
+        return [*rows, f"{'time':<{width}}  {self.seconds:>7.1f}s", f"store: {self.store}",
+                *(f"release: {p}" for p in self.release)]
+
+
+COUNT_QUERY = sparql_prefix_block() + """
+SELECT
+  (COUNT(DISTINCT ?review) AS ?reviews) (COUNT(DISTINCT ?paper) AS ?papers)
+  (COUNT(DISTINCT ?finding) AS ?findings) (COUNT(DISTINCT ?factor) AS ?factors)
+  (COUNT(DISTINCT ?theme) AS ?themes) (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {
+  { ?review a pk:Review } UNION { ?review a pk:Review ; pk:reportedIn ?paper }
+  UNION { ?finding a pk:Finding } UNION { ?factor a pk:ImplementationFactor }
+  UNION { ?theme a pk:ExperienceFinding } UNION { ?claim a pk:NumericalClaim }
+}"""
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Reviews, papers, findings, implementation factors, experience findings, claims and triples."""
+    import pyoxigraph as ox
+
+    solutions = store.query(COUNT_QUERY, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    row = next(iter(solutions))
+    result = {str(v.value): int(row[v].value) for v in solutions.variables}  # type: ignore[union-attr]
+    triples = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(triples, ox.QuerySolutions)
+    result["triples"] = int(next(iter(triples))[0].value)  # type: ignore[union-attr]
+    return result
+
+
+def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet,
+          data_dir: Path | None = None) -> BuildSummary:
+    """Builds the graph into a new store at `store_path` (replacing the old one only when everything
+    succeeded): the artifact graphs, every entry of `data_dir` (default: data/), the query catalogue;
+    validated with the shapes; then release files into `release_dir` unless it is None.
+    Raises InputError (entries that cannot be read or break a shape) or StoreError."""
+    started = time.perf_counter()
+    progress("loading ontology and vocabularies")
+    graphs = artifact_graphs()
+    graphs += entry_graphs(load_entries(entry_files(data_dir), progress))
+    graphs.append((graph_name("queries"), catalogue_graph()))
+    progress("validating entries against the shapes")
+    validate_graph(graphs)
+    progress("writing the store")
+    nquads = to_nquads(graphs)
+    with replaced_store(store_path) as store:
+        add_nquads(store, nquads)
+        found = counts(store)
+        written: list[Path] = []
+        if release_dir is not None:
+            progress("writing release files")
+            # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
+            # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
+            written = write_release(nquads, release_dir)
+    return BuildSummary(found, time.perf_counter() - started, store_path, written)

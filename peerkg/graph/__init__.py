@@ -1,0 +1,1 @@
+"""The graph: the embedded store and the release files written from it."""

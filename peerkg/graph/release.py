@@ -1,0 +1,92 @@
+"""Release files: the whole graph in Turtle, N-Triples, JSON-LD and TriG, reproducible to the byte.
+
+`peerkg build` writes them from the graphs it loaded and `peerkg export` from the store; both use these
+serialisers, so the same graph always gives the same bytes (sorted lines and keys, canonical blank nodes,
+no timestamps).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from peerkg.namespaces import bind_all
+
+RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
+
+
+def release_texts(nquads: str, formats: tuple[str, ...] = RELEASE_FORMATS) -> dict[str, str]:
+    """The graph given as N-Quads, in each of `formats` (keys of RELEASE_FORMATS): format -> text.
+    Turtle, N-Triples and JSON-LD hold the union of the named graphs; TriG keeps each graph."""
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    union = canonical(union)
+    writers: dict[str, Callable[[], str]] = {
+        "ttl": lambda: union.serialize(format="turtle"),
+        "nt": lambda: sorted_ntriples(union),
+        "jsonld": lambda: canonical_jsonld(union),
+        "trig": lambda: _trig(dataset),
+    }
+    return {fmt: writers[fmt]() for fmt in formats}
+
+
+def write_release(nquads: str, folder: Path) -> list[Path]:
+    """Writes `peerkg.ttl`, `.nt`, `.jsonld` and `.trig` of the graph into `folder`; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for fmt, text in release_texts(nquads).items():
+        path = folder / f"peerkg.{fmt}"
+        path.write_text(text, "utf-8")
+        files.append(path)
+    return files
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with blank nodes relabelled from their content, so serialisations are byte-stable."""
+    result = bind_all(Graph())
+    for triple in to_canonical_graph(graph):
+        result.add(triple)
+    return result
+
+
+def canonical_jsonld(graph: Graph) -> str:
+    """rdflib's JSON-LD in an order that does not depend on hashing: nodes by @id, values sorted."""
+    document = json.loads(graph.serialize(format="json-ld"))
+    nodes = document if isinstance(document, list) else document.get("@graph", [document])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def sorted_ntriples(graph: Graph) -> str:
+    """N-Triples of `graph`, lines sorted and unique."""
+    return "\n".join(sorted({line for line in graph.serialize(format="nt").splitlines() if line})) + "\n"
+
+
+def _trig(dataset: Dataset) -> str:
+    header: set[str] = set()
+    blocks: list[str] = []
+    for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(context) or str(context.identifier).startswith("urn:x-rdflib:"):
+            continue
+        graph = Graph()
+        for triple in context:
+            graph.add(triple)
+        graph = canonical(graph)
+        text = graph.serialize(format="turtle")
+        lines = text.splitlines()
+        header.update(line for line in lines if line.startswith("@prefix"))
+        body = "\n".join("    " + line if line else "" for line in lines if not line.startswith("@prefix"))
+        blocks.append(f"<{context.identifier}> {{\n{body.strip(chr(10))}\n}}\n")
+    prefixes = "\n".join(sorted(header))
+    return prefixes + "\n\n" + "\n".join(blocks)

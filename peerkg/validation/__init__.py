@@ -1,0 +1,143 @@
+"""Validation: the shapes of shapes/ applied to entries, and the results mapped back to the curator's place.
+
+`validate(loaded, store)` is what `validate` and `add` run on what the loader door read: the loaders'
+problems and every shape result of every entry, in one report. Each entry is validated in a small graph of
+its own (the entry, the ontology and vocabularies, the rest of its batch and the facts of the store that the
+shapes need, fetched by shapes/store-context.rq), so its cost depends on the entry, not on the store.
+`validate_graph` runs the same shapes on a whole graph, as `build` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
+
+from peerkg.errors import InputError, Problem
+from peerkg.graph.store import Store
+from peerkg.loaders import Entry, Loaded
+from peerkg.namespaces import curie
+from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
+from peerkg.validation.places import result_property, to_problem
+from peerkg.validation.shapes import ShapeResult, run_shapes
+
+__all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "validate_graph"]
+
+# Loader rules that mean a file could not be read as entries at all (exit 2), as opposed to an entry that was
+# read but breaks a rule (exit 1).
+UNREADABLE = frozenset({"syntax", "empty", "binary", "too-large", "unreadable", "file-type", "yaml-alias",
+                        "xml-entities", "remote-context", "entry-count", "not-a-workbook"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong with an entry: where and what (problem), how bad, and the SHACL result behind it."""
+
+    problem: Problem
+    severity: str = "error"  # a loader problem (error), or a shape's violation, warning or info
+    result: ShapeResult | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The issue as JSON-ready data: severity, file, entry, field, line, message, hint, rule, and for a
+        shape result its focus node, shape, constraint component, path and value."""
+        data: dict[str, object] = {"severity": self.severity, **self.problem.as_dict()}
+        if self.result is not None:
+            data.update(focus_node=str(self.result.focus), shape=str(self.result.shape),
+                        component=self.result.component)
+            if isinstance(self.result.path, URIRef):
+                data["path"] = str(self.result.path)
+            if self.result.value is not None:
+                data["value"] = str(self.result.value)
+        return data
+
+
+@dataclass
+class Report:
+    """The verdict on a batch of input files: the entries read, every issue, and the raw SHACL results."""
+
+    files: list[str]
+    entries: list[Entry] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    results: Graph = field(default_factory=Graph)
+
+    @property
+    def violations(self) -> list[Issue]:
+        """What must be fixed: loader errors and shape violations."""
+        return [i for i in self.issues if i.severity in ("error", "violation")]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Shape results of severity warning: possible but suspicious values."""
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        """No loader error and no shape violation."""
+        return not self.violations
+
+    @property
+    def unreadable(self) -> bool:
+        """Some input could not be read as entries at all (exit code 2)."""
+        return any(i.result is None and i.problem.rule in UNREADABLE for i in self.issues)
+
+
+def validate_entry(entry: Entry, stores: list[Store] | tuple[Store, ...] = ()) -> tuple[list[ShapeResult], Graph]:
+    """The shapes' verdict on one entry, in the context of `stores` (the store, the rest of its batch):
+    the results whose focus node is one of the entry's nodes, and pySHACL's results graph."""
+    context = Graph()
+    for store in stores:
+        context += store_context(store, entry)
+    with working_graph(entry.graph, context) as data:
+        results, report = run_shapes(data)
+    mine = entry_nodes(entry)
+    return [r for r in results if r.focus in mine], report
+
+
+def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
+    """A shape result about a field whose value the loader refused (and reported) already."""
+    return bool(entry.refused) and (result.focus, result_property(result, report)) in entry.refused
+
+
+def validate(loaded: Loaded, store: Store | None = None) -> Report:
+    """Every issue of what the loader door read, in one report: the loaders' problems (unreadable files,
+    unknown keys, values of the wrong type, ids already used), then the shapes on each entry in its
+    context (the store if given, and the rest of the batch). Never changes the store."""
+    report = Report(loaded.files, loaded.entries, [Issue(p) for p in loaded.problems])
+    stores = [s for s in (store, batch_store(loaded.entries) if len(loaded.entries) > 1 else None)
+              if s is not None]
+    for entry in loaded.entries:
+        results, raw = validate_entry(entry, stores)
+        results = [r for r in results if not _already_reported(entry, r, raw)]
+        report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
+        _copy_results(raw, [r.node for r in results], report.results)
+    return report
+
+
+def validate_graph(graphs: list[tuple[str, Graph]]) -> None:
+    """Runs the shapes on the union of `graphs` (name, graph); raises InputError naming focus node, field
+    and rule of every result of severity violation."""
+    data = Graph()
+    for _, graph in graphs:
+        data += graph
+    results = [r for r in run_shapes(data)[0] if r.severity == "violation"]
+    if results:
+        raise InputError([Problem(str(r.focus), r.message, field=curie(r.path) if isinstance(r.path, URIRef)
+                                  else "", rule=r.rule) for r in results])
+
+
+def _copy_results(source: Graph, nodes: list[Node], target: Graph) -> None:
+    """Copies result nodes with everything they hang on (paths, blank source shapes) into `target`."""
+    todo = list(nodes)
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for _, p, o in source.triples((node, None, None)):
+            target.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace, override=False)

@@ -1,0 +1,124 @@
+"""SHACL results in the curator's words: which file, entry and field (YAML key and line, or sheet, row and
+column, or Turtle node and property), which rule, and a hint."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from urllib.parse import unquote
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH, SKOS
+from rdflib.term import Node
+
+from peerkg.errors import Problem
+from peerkg.loaders import Entry, Place
+from peerkg.loaders.fieldmap import entry_format
+from peerkg.namespaces import curie, entity_base
+from peerkg.validation.context import static_context
+from peerkg.validation.shapes import ShapeResult, about_field, shapes_graph
+
+
+@cache
+def _field_names() -> dict[URIRef, dict[URIRef, str]]:
+    """class -> property -> the entry-format key it comes from (intervention fields: those of the review)."""
+    fmt = entry_format()
+    names: dict[URIRef, dict[URIRef, str]] = {}
+    for record in fmt.records.values():
+        keys = names.setdefault(record.cls, {})
+        for name, spec in record.fields.items():
+            target = names.setdefault(record.sub_nodes[spec.on].cls, {}) if spec.on else keys
+            if spec.property is not None:
+                target.setdefault(spec.property, name)
+            elif spec.kind == "sources":
+                target.setdefault(fmt.terms["derived_from"], name)
+            elif spec.kind == "provenance":
+                keys.setdefault(fmt.terms["derived_from"], name)
+    return names
+
+
+def _first_step(report: Graph, path: Node | None) -> URIRef | None:
+    """The property a result is about: its path, the first step of a sequence path, the first alternative
+    of an alternative path."""
+    if isinstance(path, URIRef):
+        return path
+    if isinstance(path, BNode):
+        alternatives = report.value(path, SH.alternativePath)
+        items = list(Collection(report, alternatives)) if alternatives is not None else []
+        if not items and report.value(path, RDF.first) is not None:
+            items = list(Collection(report, path))
+        return _first_step(report, items[0]) if items else None
+    return None
+
+
+def result_property(result: ShapeResult, report: Graph) -> URIRef | None:
+    """The field a result is about: the shape's pksh:aboutField if it has one (a node-level result has no
+    path; a provenance rule's path leads to the sources, not to the field they lack), else its path."""
+    about = shapes_graph().value(result.shape, about_field())
+    return about if isinstance(about, URIRef) else _first_step(report, result.path)
+
+
+def to_problem(entry: Entry, result: ShapeResult, report: Graph) -> Problem:
+    """The result in the curator's words: file, entry, field and line, message, hint and rule."""
+    place = _place(entry, result, result_property(result, report))
+    return Problem(entry.file, result.message or f"breaks {result.rule}", entry.id, place.field, place.line,
+                   hint(result), result.rule)
+
+
+def _place(entry: Entry, result: ShapeResult, prop: URIRef | None) -> Place:
+    for node in (result.focus, result.value):
+        if isinstance(node, URIRef) and (node, prop) in entry.places:
+            return entry.places[(node, prop)]
+    key = ""
+    if prop is not None:
+        for cls in entry.graph.objects(result.focus, RDF.type):
+            key = _field_names().get(cls, {}).get(prop, "")  # type: ignore[call-overload]
+            if key:
+                break
+    node_place = entry.places.get((result.focus, None))  # type: ignore[arg-type]
+    if node_place is not None:
+        return node_place.key(key)
+    base = entity_base()
+    text = str(result.focus)[len(base):] if str(result.focus).startswith(base) else str(result.focus)
+    return Place(f"{text} {curie(prop)}" if prop is not None else text)
+
+
+def _vocabulary_hint(scheme: URIRef, value: URIRef) -> str:
+    """`did you mean 'x'?` for a close slug or label of the scheme, else the allowed slugs."""
+    prefix = str(scheme) + "/"
+    context = static_context()
+    names: dict[str, str] = {}
+    for concept in context.subjects(SKOS.inScheme, scheme):
+        slug = str(concept)[len(prefix):]
+        names[slug] = slug
+        for label in context.objects(concept, SKOS.prefLabel):
+            names.setdefault(str(label).casefold(), slug)
+    given = unquote(str(value).rsplit("/", 1)[-1])
+    close = difflib.get_close_matches(given.casefold(), names, n=1)
+    return f"did you mean {names[close[0]]!r}?" if close else "allowed: " + ", ".join(sorted(set(names.values())))
+
+
+def hint(result: ShapeResult) -> str:
+    """What to do about a result, where the shape and the value allow a specific hint; else ""."""
+    shapes = shapes_graph()
+    value = result.value
+    if result.component == "NodeConstraintComponent" and isinstance(value, URIRef):
+        scheme_shape = shapes.value(result.shape, SH.node)
+        scheme = None
+        for prop_shape in shapes.objects(scheme_shape, SH.property):
+            scheme = shapes.value(prop_shape, SH.hasValue)
+        if isinstance(scheme, URIRef):
+            return _vocabulary_hint(scheme, value)
+    if result.component == "ClassConstraintComponent" and isinstance(value, URIRef):
+        base = entity_base()
+        if str(value).startswith(base):
+            return f"the graph holds no {curie(shapes.value(result.shape, SH['class']) or '')} " \
+                   f"{str(value)[len(base):]!r}: check the entry id, or add that entry first"
+    if result.component == "DatatypeConstraintComponent":
+        expected = shapes.value(result.shape, SH.datatype)
+        got = value.datatype if isinstance(value, Literal) and value.datatype else "text"
+        return f"expected {curie(expected) if expected else 'another datatype'}, got {curie(got)}"
+    if result.component == "ClosedConstraintComponent" and result.path is not None:
+        return f"{curie(result.path)} is not a field of this kind of node"
+    return ""

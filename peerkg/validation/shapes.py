@@ -1,0 +1,105 @@
+"""The SHACL shapes of shapes/ and running them with pySHACL.
+
+The shapes are the one rulebook: every rule about values (cardinality, vocabularies, ranges, cross-field
+rules) is a shape, named by its IRI under `pksh:` (the rule name reports show, e.g. `Finding-numberOfStudies`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from peerkg import resources
+from peerkg.namespaces import shapes_base
+from peerkg.ontology import ontology_graph
+
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+def about_field() -> URIRef:
+    """`pksh:aboutField`: the field a node-level shape is about, for reports that have no result path."""
+    return URIRef(shapes_base() + "aboutField")
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    """One SHACL validation result, in the terms of the graph."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    severity: str      # violation | warning | info
+    message: str
+    component: str     # the constraint component's local name, e.g. MinCountConstraintComponent
+    node: Node         # the result node in the results graph
+
+    @property
+    def rule(self) -> str:
+        """The shape's name without `pksh:` (e.g. `Paper-doi`), or its full IRI for a shape of elsewhere."""
+        text, base = str(self.shape), shapes_base()
+        return text[len(base):] if text.startswith(base) else text
+
+
+def shape_files() -> list[Path]:
+    """The shapes for entries: shapes/*.ttl, except the ontology-*.ttl shapes that check the ontology."""
+    return sorted(p for p in resources.path("shapes").glob("*.ttl") if not p.name.startswith("ontology"))
+
+
+def ontology_shape_files() -> list[Path]:
+    """The shapes that check the ontology and its vocabularies themselves (labels, definitions, schemes)."""
+    return sorted(resources.path("shapes").glob("ontology*.ttl"))
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The shapes for entries as one graph, read once per process."""
+    graph = Graph()
+    for file in shape_files():
+        graph.parse(file)
+    return graph
+
+
+def run_shapes(data: Graph, shapes: Graph | None = None) -> tuple[list[ShapeResult], Graph]:
+    """Every SHACL result of `data` (violations, warnings, infos), sorted by focus node and rule, and
+    pySHACL's results graph. `shapes` defaults to the shapes for entries. Never changes `data`."""
+    from pyshacl import Validator
+    from pyshacl.graph_abstraction import DataGraph
+
+    validator = Validator(DataGraph.from_rdflib(data), shacl_graph=shapes or shapes_graph(),
+                          options={"allow_warnings": True, "allow_infos": True})
+    _, report, _ = validator.run()  # type: ignore[no-untyped-call]
+    return parse_results(report), report
+
+
+def parse_results(report: Graph) -> list[ShapeResult]:
+    """The sh:ValidationResult nodes of a SHACL results graph, sorted by focus node, rule, path and value."""
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        component = report.value(node, SH.sourceConstraintComponent)
+        severity = report.value(node, SH.resultSeverity)
+        results.append(ShapeResult(
+            focus=report.value(node, SH.focusNode),  # type: ignore[arg-type]
+            path=report.value(node, SH.resultPath),
+            value=report.value(node, SH.value),
+            shape=report.value(node, SH.sourceShape),  # type: ignore[arg-type]
+            severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
+            message=" ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
+            component=str(component).rsplit("#", 1)[-1] if component is not None else "",
+            node=node,
+        ))
+    return sorted(results, key=lambda r: (str(r.focus), r.rule, str(r.path), str(r.value)))
+
+
+def validate_ontology() -> tuple[bool, list[ShapeResult]]:
+    """The ontology and its vocabularies against shapes/ontology-*.ttl: (conforms, every result)."""
+    shapes = Graph()
+    for file in ontology_shape_files():
+        shapes.parse(file)
+    results, _ = run_shapes(ontology_graph(), shapes)
+    return not any(r.severity == "violation" for r in results), results
