@@ -19,9 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from peerkg.commands.build import artifact_graphs, entry_files, load_entries
-from peerkg.loaders.fieldmap import entry_format
+from peerkg.commands.build import entry_files, load_entries
 from peerkg.graph.store import GRAPH_BASE, entry_graph_name, graph_name, to_nquads
+from peerkg.loaders.fieldmap import entry_format
+from peerkg.ontology import artifact_graphs
 
 REF_STEP = 100  # the curated reference numbers are below 100; copy c numbers its papers c*100 + n
 

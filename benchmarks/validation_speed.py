@@ -69,7 +69,8 @@ def main() -> None:
     full_copies = args.copies if args.full_copies is None else args.full_copies
 
     from peerkg.loaders import load_entry
-    from peerkg.validation import run_shapes, validate_entry
+    from peerkg.validation import validate_entry
+    from peerkg.validation.shapes import run_shapes
 
     artifacts, data, ids = base_nquads()
     with tempfile.TemporaryDirectory() as tmp:

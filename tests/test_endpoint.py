@@ -84,8 +84,8 @@ def count_quads(url: str) -> int:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_every_stored_query_gives_the_same_rows_on_the_server(path: Path, endpoint: str, store: Any) -> None:
-    from peerkg.queries.run import query
     from peerkg.queries.catalogue import parse_query_file
+    from peerkg.queries.run import query
 
     name = parse_query_file(path).name
     embedded = query(name, store=store)

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from peerkg.cli import main
 from peerkg.errors import InputError
+from peerkg.graph.store import open_store, sorted_nquads
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.loaders.yaml_entry import load_yaml_text
-from peerkg.graph.store import open_store, sorted_nquads
 
 INVALID = REPO / "tests" / "invalid"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((INVALID / "cases.yaml").read_text("utf-8"))

@@ -151,9 +151,9 @@ def test_every_iri_a_query_uses_is_declared_in_the_ontology(path: Path, declared
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_parameter_defaults_fit_their_type_and_the_values_block(path: Path) -> None:
+    from peerkg.queries.catalogue import parse_query_file
     from peerkg.queries.params import _bound_values, bind_value
     from peerkg.queries.params import algebra as _algebra
-    from peerkg.queries.catalogue import parse_query_file
 
     query = parse_query_file(path)
     for param in query.params.values():
@@ -395,8 +395,8 @@ def test_every_format_writes_every_row(fmt: str, store: Any) -> None:
     import io
     import json
 
-    from peerkg.queries.run import _from_json, query
     from peerkg.queries.results import format_result
+    from peerkg.queries.run import _from_json, query
 
     result = query("findings", store=store)
     text = format_result(result, fmt)

@@ -14,10 +14,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg.errors import QueryError
+from peerkg.queries.catalogue import StoredQuery, get, parse_query_file
 from peerkg.queries.params import _bound_values, _shape, bind
 from peerkg.queries.params import algebra as _algebra
 from peerkg.queries.run import query, sparql
-from peerkg.queries.catalogue import StoredQuery, get, parse_query_file
 
 HOSTILE = [
     '" } ; DROP ALL ; #',

@@ -16,8 +16,9 @@ from rdflib.term import Node
 
 from peerkg.loaders import load_entry
 from peerkg.loaders.fieldmap import entry_format
-from peerkg.namespaces import expand, prefixes, sparql_prefix_block
-from peerkg.validation import SHAPES_NS, run_shapes, shapes_graph, static_context, validate_ontology
+from peerkg.namespaces import expand, prefixes, shapes_base, sparql_prefix_block
+from peerkg.validation.context import static_context
+from peerkg.validation.shapes import run_shapes, shapes_graph, validate_ontology
 
 HERE = Path(__file__).resolve().parent / "shapes"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text("utf-8"))
@@ -76,17 +77,17 @@ def named_shapes() -> set[str]:
     names = set()
     for kind in (SH.NodeShape, SH.PropertyShape):
         for shape in graph.subjects(RDF.type, kind):
-            name = str(shape)[len(SHAPES_NS):]
-            if isinstance(shape, URIRef) and str(shape).startswith(SHAPES_NS) and not name.startswith("Term-"):
+            name = str(shape)[len(shapes_base()):]
+            if isinstance(shape, URIRef) and str(shape).startswith(shapes_base()) and not name.startswith("Term-"):
                 names.add(name)
     # node shapes that only gather property shapes never are the source of a result
-    return {n for n in names if _own_constraints(URIRef(SHAPES_NS + n))}
+    return {n for n in names if _own_constraints(URIRef(shapes_base() + n))}
 
 
 def _own_constraints(shape: URIRef) -> bool:
     graph = shapes_graph()
     structural = {RDF.type, SH.property, SH.targetClass, SH.targetSubjectsOf, SH.message, SH.severity,
-                  URIRef(SHAPES_NS + "aboutField"), SH.ignoredProperties}
+                  URIRef(shapes_base() + "aboutField"), SH.ignoredProperties}
     return any(p not in structural for p in graph.predicates(shape))
 
 
@@ -109,7 +110,7 @@ def test_shapes_pass_the_meta_shacl_check() -> None:
 def test_every_shape_has_a_message_and_a_deliberate_severity() -> None:
     graph = shapes_graph()
     for name in sorted(named_shapes()):
-        shape = URIRef(SHAPES_NS + name)
+        shape = URIRef(shapes_base() + name)
         assert graph.value(shape, SH.message) is not None, f"{name} has no sh:message"
         assert graph.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info), name
 
@@ -133,7 +134,7 @@ def test_the_base_fixture_conforms_and_gives_every_shape_focus_nodes() -> None:
     shapes_graph_ = shapes_graph()
     idle = []
     for name in sorted(named_shapes()):
-        shape = URIRef(SHAPES_NS + name)
+        shape = URIRef(shapes_base() + name)
         owners = [shape] if _has_target(shape) else list(shapes_graph_.subjects(SH.property, shape))
         if not any(compiled.lookup_shape_from_node(o).focus_nodes(data) for o in owners):
             idle.append(name)
@@ -179,7 +180,7 @@ def test_shapes_agree_with_the_entry_format() -> None:
     facts = {(r.sub_nodes[s.on].cls if s.on else r.cls, s.property)
              for r in fmt.records.values() if "provenance" in r.fields
              for s in r.fields.values() if s.kind in ("datatype", "scheme", "link") and s.property is not None}
-    about = URIRef(SHAPES_NS + "aboutField")
+    about = URIRef(shapes_base() + "aboutField")
     checked = set()
     for shape in graph.subjects(about, None):
         if str(shape).endswith("-source"):
@@ -210,7 +211,7 @@ def test_the_ontology_and_vocabularies_pass_the_ontology_shapes() -> None:
 
 def test_the_ontology_shapes_catch_an_undefined_class() -> None:
     from peerkg.ontology import ontology_graph
-    from peerkg.validation import ontology_shape_files
+    from peerkg.validation.shapes import ontology_shape_files
 
     shapes = Graph()
     for file in ontology_shape_files():
@@ -225,7 +226,8 @@ def test_the_ontology_shapes_catch_an_undefined_class() -> None:
 
 
 def test_the_curated_data_conforms_with_no_violation_and_no_warning() -> None:
-    from peerkg.commands.build import artifact_graphs, entry_files, load_entries
+    from peerkg.commands.build import entry_files, load_entries
+    from peerkg.ontology import artifact_graphs
 
     graph = Graph()
     for _, part in artifact_graphs():
@@ -239,7 +241,7 @@ def test_the_curated_data_conforms_with_no_violation_and_no_warning() -> None:
 def test_the_store_context_query_parses() -> None:
     import pyoxigraph as ox
 
-    from peerkg.validation import _context_query
+    from peerkg.validation.context import _context_query
 
     query = _context_query().replace("VALUES (?property ?object) { }",
                                      "VALUES (?property ?object) { (pk:referenceNumber 1) }")

@@ -23,10 +23,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from peerkg.cli import main
-from peerkg.loaders import load_entry
-from peerkg.loaders.workbook import layout, load_workbook_entries
 from peerkg.graph.store import entry_graph_name, open_store, sorted_nquads
+from peerkg.loaders import load_entry, read_entries
 from peerkg.loaders.template import write_template
+from peerkg.loaders.workbook import layout
 
 VALID = REPO / "tests" / "valid" / "new-review.yaml"
 INVALID = REPO / "tests" / "invalid"
@@ -169,7 +169,7 @@ def test_a_curator_fixes_a_workbook_and_adds_it(store: Path, tmp_path: Path,
     workbook.save(book)
     code, out, _ = run(capsys, "add", str(book), "--store", str(store))
     assert code == 0 and out.startswith(f"added review new-2023 from {book}")
-    entry, = load_workbook_entries(book)
+    entry, = read_entries([book]).entries
     assert set(entry.graph) == set(load_entry(VALID).graph)
 
 
@@ -248,7 +248,7 @@ REVIEWS = sorted(p for p in DATA.glob("*.yaml") if "record: umbrella-review" not
 @pytest.mark.parametrize("entry", REVIEWS, ids=[p.stem for p in REVIEWS])
 def test_a_curated_review_round_trips_through_the_workbook(entry: Path, tmp_path: Path) -> None:
     write_template(tmp_path / "review.xlsx", [entry])
-    loaded, = load_workbook_entries(tmp_path / "review.xlsx")
+    loaded, = read_entries([tmp_path / "review.xlsx"]).entries
     assert sorted(set(loaded.graph)) == sorted(set(load_entry(entry).graph))
 
 
@@ -256,7 +256,7 @@ def test_a_curated_review_round_trips_through_csv_files(tmp_path: Path) -> None:
     entry = DATA / "lloyd-evans-2014.yaml"
     write_template(tmp_path / "csv", [entry])
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(s.csv for s in layout().sheets.values())
-    loaded, = load_workbook_entries(tmp_path / "csv")
+    loaded, = read_entries([tmp_path / "csv"]).entries
     assert set(loaded.graph) == set(load_entry(entry).graph)
 
 
@@ -272,7 +272,7 @@ def test_factors_and_themes_round_trip_through_the_workbook(tmp_path: Path) -> N
     write_template(tmp_path / "umbrella.xlsx", [umbrella])
     book = load_workbook(tmp_path / "umbrella.xlsx")
     assert book["implementation factors"].max_row - 1 == len(data["implementation_factors"])
-    loaded, = load_workbook_entries(tmp_path / "umbrella.xlsx")
+    loaded, = read_entries([tmp_path / "umbrella.xlsx"]).entries
     assert set(loaded.graph) == set(load_entry(umbrella).graph)
 
 
@@ -299,7 +299,8 @@ def verdict(results: list[Any], report: Graph, nodes: set[Any]) -> set[tuple[str
 @pytest.fixture(scope="module")
 def curated_graph() -> Graph:
     """The whole curated graph, from the files (the store keeps integer subtypes only as xsd:integer)."""
-    from peerkg.commands.build import artifact_graphs, entry_files, load_entries
+    from peerkg.commands.build import entry_files, load_entries
+    from peerkg.ontology import artifact_graphs
 
     graph = Graph()
     for _, part in artifact_graphs():
@@ -317,11 +318,13 @@ SHAPE_CASES = sorted(name for name, case in yaml.safe_load((INVALID / "cases.yam
 def test_incremental_validation_equals_full_validation(name: str, built: Built, curated_graph: Graph) -> None:
     """A broken entry validated on its own graph plus the store's facts (incremental) gets exactly the results a
     validation of the whole graph with the entry in it gives for the entry's nodes."""
-    from peerkg.validation import entry_nodes, load_inputs, run_shapes, validate_entry
+    from peerkg.validation import validate_entry
+    from peerkg.validation.context import entry_nodes
+    from peerkg.validation.shapes import run_shapes
 
-    entries, issues = load_inputs([INVALID / name])
-    assert issues == [] and len(entries) == 1
-    entry = entries[0]
+    loaded = read_entries([INVALID / name])
+    assert loaded.problems == [] and len(loaded.entries) == 1
+    entry = loaded.entries[0]
     nodes = entry_nodes(entry)
     import pyoxigraph as ox
 
@@ -340,7 +343,9 @@ def test_incremental_validation_of_every_curated_entry_equals_the_full_one(built
     import pyoxigraph as ox
 
     from peerkg.commands.build import entry_files, load_entries
-    from peerkg.validation import entry_nodes, run_shapes, validate_entry
+    from peerkg.validation import validate_entry
+    from peerkg.validation.context import entry_nodes
+    from peerkg.validation.shapes import run_shapes
 
     full, full_report = run_shapes(curated_graph)
     store = ox.Store.read_only(str(built.store))

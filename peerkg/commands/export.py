@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peerkg.errors import InputError, Problem
 from peerkg.graph.release import release_texts, sorted_ntriples
 from peerkg.graph.store import open_store, sorted_nquads
-from peerkg.loaders import load_file
+from peerkg.loaders import load_entry
 from peerkg.namespaces import bind_all
 
 
@@ -19,14 +18,7 @@ def export_store(store_path: Path | None, fmt: str) -> str:
 def export_entry(path: Path, fmt: str) -> str:
     """The RDF form of one entry file (ttl, nt or jsonld): what `peerkg add` would put in the graph for it.
     Raises InputError when the file cannot be read or holds other than one entry without problems."""
-    loaded = load_file(path)
-    problems = loaded.problems + [p for e in loaded.entries for p in e.problems]
-    if problems:
-        raise InputError(problems)
-    if len(loaded.entries) != 1:
-        raise InputError([Problem(str(path), f"holds {len(loaded.entries)} entries; export-entry writes one",
-                                  hint="give one entry file", rule="entry-count")])
-    graph = bind_all(loaded.entries[0].graph)
+    graph = bind_all(load_entry(path).graph)
     if fmt == "nt":
         return sorted_ntriples(graph)
     return graph.serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])

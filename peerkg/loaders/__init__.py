@@ -15,7 +15,8 @@ from pathlib import Path
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, LoadedFile, Place
 
-__all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "load_file", "read_entries"]
+__all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "load_entry", "load_file",
+           "read_entries"]
 
 # entry files by suffix -> the name of their format
 ENTRY_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
@@ -135,3 +136,14 @@ def duplicate_ids(entries: list[Entry], holds: EntryLookup | None) -> list[Probl
                                     "choose another id, or remove the entry first", "duplicate-id"))
         seen.setdefault(entry.id, entry.file)
     return problems
+
+
+def load_entry(path: Path) -> Entry:
+    """The one entry of `path`, read through `read_entries` (without a store). Raises InputError with every
+    problem found, or when the path holds no entry or several."""
+    loaded = read_entries([path])
+    loaded.raise_problems()
+    if len(loaded.entries) != 1:
+        raise InputError([Problem(str(path), f"holds {len(loaded.entries)} entries, not one",
+                                  hint="give one entry file", rule="entry-count")])
+    return loaded.entries[0]

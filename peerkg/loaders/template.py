@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 
 from peerkg.errors import InputError, Problem
-from peerkg.loaders.fieldmap import Field, entry_format, scheme_slugs
+from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
+from peerkg.ontology import scheme_slugs
 
 MAX_ROWS = 2000  # rows that get the drop-down lists
 FIXED_TIME = "2024-01-01T00:00:00Z"  # the workbook's document dates: the same entries give the same bytes

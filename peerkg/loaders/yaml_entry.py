@@ -131,7 +131,9 @@ class _Walker:
                 provenance_node = (field_path, value_node)
                 continue
             holder = holders.get(spec.on, subject)
-            if self.value(record, spec, value_node, field_path, subject, holder, items):
+            # a refused value was reported already: its provenance is not reported again as unused
+            if self.value(record, spec, value_node, field_path, subject, holder, items) \
+                    or (holder, spec.property) in self.refused:
                 given[name] = spec
         if provenance_node is not None:
             self.provenance(record, given, holders, subject, *provenance_node)

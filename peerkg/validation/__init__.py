@@ -17,7 +17,7 @@ from rdflib.term import Node
 from peerkg.errors import InputError, Problem
 from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
-from peerkg.namespaces import curie
+from peerkg.namespaces import curie, expand
 from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
 from peerkg.validation.shapes import ShapeResult, run_shapes
@@ -28,6 +28,11 @@ __all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "vali
 # read but breaks a rule (exit 1).
 UNREADABLE = frozenset({"syntax", "empty", "binary", "too-large", "unreadable", "file-type", "yaml-alias",
                         "xml-entities", "remote-context", "entry-count", "not-a-workbook"})
+
+
+def not_reported_property() -> URIRef:
+    """`pk:notReported`: a node's link to a field the source does not report."""
+    return expand("pk:notReported")
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,14 @@ def validate_entry(entry: Entry, stores: list[Store] | tuple[Store, ...] = ()) -
 
 
 def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
-    """A shape result about a field whose value the loader refused (and reported) already."""
-    return bool(entry.refused) and (result.focus, result_property(result, report)) in entry.refused
+    """A result that repeats another problem of the same field: the loader refused the field's value (and
+    said so), or the field is marked not reported and its X-notReported shape says whether that is allowed
+    (a field marked so is not also "missing")."""
+    prop = result_property(result, report)
+    if (result.focus, prop) in entry.refused:
+        return True
+    return result.component == "MinCountConstraintComponent" and prop is not None \
+        and (result.focus, not_reported_property(), prop) in entry.graph
 
 
 def validate(loaded: Loaded, store: Store | None = None) -> Report:
