@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 
 from peerkg.commands.build import entry_files, load_entries
-from peerkg.graph.store import GRAPH_BASE, entry_graph_name, graph_name, to_nquads
+from peerkg.graph.store import to_nquads
 from peerkg.loaders.fieldmap import entry_format
+from peerkg.namespaces import entry_graph_name, graph_name
 from peerkg.ontology import artifact_graphs
 
 REF_STEP = 100  # the curated reference numbers are below 100; copy c numbers its papers c*100 + n
@@ -37,7 +38,7 @@ def base_nquads() -> tuple[str, str, list[str]]:
 
 def copy_pattern(ids: list[str]) -> re.Pattern[str]:
     base = re.escape(entry_format().base)
-    graphs = re.escape(GRAPH_BASE + "entry/")
+    graphs = re.escape(graph_name("") + "entry/")
     names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
     return re.compile(rf"<((?:{base}|{graphs})(?:{names}))(/[^>]*)?>")
 

@@ -15,8 +15,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from peerkg.graph.store import graph_name
-from peerkg.namespaces import sparql_prefix_block
+from peerkg.namespaces import graph_name, sparql_prefix_block
 from peerkg.ontology import ontology_graph
 from peerkg.ontology.reasoner import ReasonerError, java_executable, reason
 

@@ -23,10 +23,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from peerkg.cli import main
-from peerkg.graph.store import entry_graph_name, open_store, sorted_nquads
+from peerkg.graph.store import open_store, sorted_nquads
 from peerkg.loaders import load_entry, read_entries
 from peerkg.loaders.template import write_template
 from peerkg.loaders.workbook import layout
+from peerkg.namespaces import entry_graph_name
 
 VALID = REPO / "tests" / "valid" / "new-review.yaml"
 INVALID = REPO / "tests" / "invalid"

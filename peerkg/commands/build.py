@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from peerkg import resources
@@ -71,15 +72,13 @@ WHERE {
 
 def counts(store: Store) -> dict[str, int]:
     """Reviews, papers, findings, implementation factors, experience findings, claims and triples."""
-    import pyoxigraph as ox
-
     solutions = store.query(COUNT_QUERY, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     row = next(iter(solutions))
-    result = {str(v.value): int(row[v].value) for v in solutions.variables}  # type: ignore[union-attr]
+    result = {str(v.value): int(row[v].value) for v in solutions.variables}
     triples = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert isinstance(triples, ox.QuerySolutions)
-    result["triples"] = int(next(iter(triples))[0].value)  # type: ignore[union-attr]
+    result["triples"] = int(next(iter(triples))[0].value)
     return result
 
 

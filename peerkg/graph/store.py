@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from peerkg.errors import StoreError
 from peerkg.namespaces import entry_graph_name
@@ -59,8 +59,6 @@ def memory_store(nquads: str = "") -> ox.Store:
 def to_nquads(graphs: Iterable[tuple[str, Graph]]) -> str:
     """N-Quads of rdflib graphs, each in its named graph (an IRI), lines sorted and unique so the same input
     gives the same bytes; blank nodes get canonical labels (RDFC-style hashing), keeping OWL lists stable."""
-    from rdflib.compare import to_canonical_graph
-
     lines: list[str] = []
     for name, graph in graphs:
         if any(isinstance(t, BNode) for triple in graph for t in triple):
@@ -125,7 +123,8 @@ def replaced_store(path: Path) -> Iterator[ox.Store]:
         shutil.rmtree(old)
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None) -> Node | None:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None,
+              ) -> URIRef | BNode | Literal | None:
     """A pyoxigraph term as the rdflib term with the same RDF meaning: a literal keeps its lexical form as
     stored, and xsd:string literals become simple literals (as RDF 1.1 defines them and rdflib's parsers
     produce them). Raises StoreError for RDF-star triples, which peerkg never stores."""

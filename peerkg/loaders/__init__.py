@@ -14,6 +14,9 @@ from pathlib import Path
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, LoadedFile, Place
+from peerkg.loaders.rdf_entry import load_rdf
+from peerkg.loaders.workbook import load_workbook
+from peerkg.loaders.yaml_entry import load_yaml
 
 __all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "load_entry", "load_file",
            "read_entries"]
@@ -49,20 +52,11 @@ def _entry_file(path: Path) -> LoadedFile:
         raise InputError([Problem(str(path), f"unsupported file type {path.suffix or '(none)'!r}",
                                   hint="entries are .yaml, .ttl or .jsonld files, or an .xlsx workbook",
                                   rule="file-type")])
-    if kind == "yaml":
-        from peerkg.loaders.yaml_entry import load_yaml
-
-        entry = load_yaml(path)
-    else:
-        from peerkg.loaders.rdf_entry import load_rdf
-
-        entry = load_rdf(path, kind)
+    entry = load_yaml(path) if kind == "yaml" else load_rdf(path, kind)
     return LoadedFile([entry])
 
 
 def _workbook(path: Path) -> LoadedFile:
-    from peerkg.loaders.workbook import load_workbook
-
     return load_workbook(path)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+# openpyxl is imported where a workbook is written, so that `peerkg template --help` and CSV output stay light.
 import csv
 import io
 import re
@@ -15,6 +16,7 @@ import yaml
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
+from peerkg.loaders.yaml_entry import load_yaml
 from peerkg.ontology import scheme_slugs
 
 MAX_ROWS = 2000  # rows that get the drop-down lists
@@ -27,8 +29,6 @@ Rows = dict[str, list[dict[str, Any]]]
 
 def entry_rows(path: Path) -> Rows:
     """A curated YAML entry as rows of the workbook's sheets; InputError for what the workbook cannot hold."""
-    from peerkg.loaders.yaml_entry import load_yaml
-
     load_yaml(path)  # refuses a broken entry (and YAML aliases) before it is read as plain data
     data = yaml.safe_load(path.read_text("utf-8"))
     lay = layout()

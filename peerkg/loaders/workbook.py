@@ -7,6 +7,7 @@ triples and the same checks. Problems and validation results point at the sheet,
 
 from __future__ import annotations
 
+# openpyxl and defusedxml are imported where a workbook is read, so that reading YAML entries never loads them.
 import csv
 import datetime
 import re
@@ -22,6 +23,7 @@ from peerkg import resources
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import LoadedFile, Place
 from peerkg.loaders.fieldmap import EntryFormat, Field, entry_format
+from peerkg.loaders.yaml_entry import load_yaml_text
 
 STRUCTURAL = ("entry", "item", "sheet", "field")
 LISTS_SHEET = "lists"
@@ -509,8 +511,6 @@ def load_workbook(path: Path) -> LoadedFile:
     """Every entry of a filled workbook (.xlsx) or folder of CSV files, each made into a YAML entry and read
     by the YAML loader, with its places moved to the sheet, row and column it came from. Raises InputError
     when the workbook cannot be read; problems of rows and cells are returned."""
-    from peerkg.loaders.yaml_entry import load_yaml_text
-
     tables = read_csv_folder(path) if path.is_dir() else read_xlsx(path)
     found, problems = drafts(tables)
     loaded = LoadedFile(problems=problems)

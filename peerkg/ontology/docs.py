@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
 from peerkg.namespaces import prefixes
+from peerkg.ontology import ontology_graph
 
 OURS = "https://w3id.org/peerkg/"
 HAS_DBXREF = URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref")
@@ -207,6 +208,4 @@ class Page:
 
 def documentation() -> str:
     """The HTML page of the ontology as it is in ontology/ (with its alignments, vocabularies and imports)."""
-    from peerkg.ontology import ontology_graph
-
     return Page(ontology_graph(with_vocabularies=True, with_imports=True)).render()

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from peerkg.errors import PeerkgError
 from peerkg.namespaces import prefixes
+from peerkg.ontology import ontology_graph
 
 OURS = "https://w3id.org/peerkg/"
 MAPPING_SET_ID = "https://w3id.org/peerkg/mappings/peerkg.sssom.tsv"
@@ -97,6 +98,4 @@ def sssom_tsv(graph: Graph) -> str:
 
 
 def mapping_graph() -> Graph:
-    from peerkg.ontology import ontology_graph
-
     return ontology_graph(with_vocabularies=True, with_imports=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import owlready2
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from peerkg.errors import PeerkgError
@@ -125,8 +126,6 @@ def union(graphs: Iterable[tuple[str, Graph]]) -> Graph:
 
 def _hermit(graph: Graph, java: str) -> tuple[Any, bool]:
     """Loads the graph into a fresh owlready2 world and classifies and realises it with HermiT."""
-    import owlready2
-
     owlready2.JAVA_EXE = java
     world = owlready2.World()
     data = graph.serialize(format="nt", encoding="utf-8")
@@ -146,8 +145,6 @@ def _hermit(graph: Graph, java: str) -> tuple[Any, bool]:
 def _inferred_types(world: Any, graph: Graph) -> list[tuple[URIRef, URIRef]]:
     """Every named class of every named individual (direct types from HermiT and their superclasses in
     the classified hierarchy), minus the asserted types."""
-    import owlready2
-
     asserted = set(graph.subject_objects(RDF.type))
     individuals = sorted({s for s, o in asserted if isinstance(s, URIRef) and o not in _DECLARATIONS})
     inferred: set[tuple[URIRef, URIRef]] = set()
@@ -168,8 +165,6 @@ def _inferred_types(world: Any, graph: Graph) -> list[tuple[URIRef, URIRef]]:
 def _merged_classes(world: Any, graph: Graph) -> list[tuple[str, str]]:
     """Pairs of our named classes that the reasoner finds equivalent (an alignment gone wrong would do
     that, e.g. two of our classes declared equivalent to one external class)."""
-    import owlready2
-
     ours = sorted(str(c) for c in graph.subjects(RDF.type, OWL.Class)
                   if isinstance(c, URIRef) and str(c).startswith(project_base()))
     merged: set[tuple[str, str]] = set()

@@ -12,6 +12,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from peerkg.errors import QueryError
 from peerkg.queries.formats import FORMATS
 
 Term = URIRef | Literal | BNode
@@ -42,8 +43,6 @@ class Result:
         try:
             import pandas
         except ImportError:
-            from peerkg.errors import QueryError
-
             raise QueryError("a DataFrame needs pandas: pip install pandas") from None
         return pandas.DataFrame(self.records(), columns=self.variables)
 
@@ -130,8 +129,6 @@ def _markdown(result: Result) -> str:
 def format_result(result: Result, fmt: str) -> str:
     """The result written in one of FORMATS (an ASK answer as true/false, triples as N-Triples)."""
     if fmt not in FORMATS:
-        from peerkg.errors import QueryError
-
         raise QueryError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if result.triples is not None:
         return "".join(sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples))

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from http.client import HTTPException
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
+from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from peerkg.errors import QueryError, StoreError
 from peerkg.graph.store import open_store, to_rdflib
 from peerkg.queries.catalogue import get
 from peerkg.queries.params import algebra, bind
 from peerkg.queries.results import Result, Term
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
 
 TIMEOUT_SECONDS = 120
 
@@ -28,8 +29,6 @@ TIMEOUT_SECONDS = 120
 
 def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
     """Runs a query on the embedded store, its named graphs seen as one default graph."""
-    import pyoxigraph as ox
-
     target = store if isinstance(store, ox.Store) else open_store(store, read_only=True)
     try:
         answer = target.query(text, use_default_graph_as_union=True)
@@ -63,11 +62,6 @@ def _from_json(binding: Mapping[str, str]) -> Term:
 
 def run_remote(text: str, endpoint: str) -> Result:
     """Runs a query on a SPARQL endpoint through SPARQLWrapper (SELECT and ASK as JSON, graphs as N-Triples)."""
-    from http.client import HTTPException
-
-    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
     if not re.match(r"^https?://", endpoint):
         raise QueryError(f"endpoint {endpoint!r} is not an http(s) URL")
     parsed = algebra(text)  # refuses updates and text that is no query, before anything is sent
@@ -83,8 +77,6 @@ def run_remote(text: str, endpoint: str) -> Result:
     except (SPARQLWrapperException, OSError, HTTPException, ValueError) as exc:
         raise QueryError(f"the endpoint {endpoint} could not answer: {type(exc).__name__}: {exc}") from None
     if graph_query:
-        from rdflib import Graph
-
         if isinstance(answer, (str, bytes)):
             answer = Graph().parse(data=answer, format="turtle")
         if not isinstance(answer, Graph):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
+from pyoxigraph import QueryTriples
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
@@ -43,10 +44,12 @@ def store_context(store: Store, entry: Entry) -> Graph:
     # the store back the entry's own datatype when it has the same value, so that the shapes compare them.
     own = {(p, o.value): o for _, p, o in entry.graph if isinstance(o, Literal) and o.value is not None}
     graph = Graph()
-    for triple in store.query(query, use_default_graph_as_union=True):  # a CONSTRUCT: yields triples
-        s, p, o = (to_rdflib(t) for t in (triple.subject, triple.predicate, triple.object))  # type: ignore[union-attr]
+    answer = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(answer, QueryTriples)  # store-context.rq is a CONSTRUCT
+    for triple in answer:
+        s, p, o = (to_rdflib(t) for t in (triple.subject, triple.predicate, triple.object))
         if isinstance(o, Literal):
-            o = own.get((p, o.value), o)
+            o = own.get((p, o.value), o)  # type: ignore[arg-type]
         graph.add((s, p, o))  # type: ignore[arg-type]
     return graph
 

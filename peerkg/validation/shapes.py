@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pyshacl import Validator
+from pyshacl.graph_abstraction import DataGraph
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -68,9 +70,6 @@ def shapes_graph() -> Graph:
 def run_shapes(data: Graph, shapes: Graph | None = None) -> tuple[list[ShapeResult], Graph]:
     """Every SHACL result of `data` (violations, warnings, infos), sorted by focus node and rule, and
     pySHACL's results graph. `shapes` defaults to the shapes for entries. Never changes `data`."""
-    from pyshacl import Validator
-    from pyshacl.graph_abstraction import DataGraph
-
     validator = Validator(DataGraph.from_rdflib(data), shacl_graph=shapes or shapes_graph(),
                           options={"allow_warnings": True, "allow_infos": True})
     _, report, _ = validator.run()  # type: ignore[no-untyped-call]
