@@ -164,9 +164,9 @@ def test_one_value_cannot_pose_as_the_values_block_of_another(typed: StoredQuery
 def test_a_binding_that_would_change_the_query_is_refused(typed: StoredQuery,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth: were the term ever written wrongly, the re-parse check refuses to run it."""
-    import peerkg.queries.run
+    import peerkg.queries.params
 
-    monkeypatch.setattr(peerkg.queries.run, "term_syntax", lambda term: '"x" } ?s ?p ?o . VALUES ?z { 1')
+    monkeypatch.setattr(peerkg.queries.params, "term_syntax", lambda term: '"x" } ?s ?p ?o . VALUES ?z { 1')
     with pytest.raises(QueryError, match="could not be bound safely; nothing was run"):
         bind(typed, {"text": "x"})
 

@@ -324,7 +324,7 @@ def test_incremental_validation_equals_full_validation(name: str, built: Built, 
     from peerkg.validation.shapes import run_shapes
 
     loaded = read_entries([INVALID / name])
-    assert loaded.problems == [] and len(loaded.entries) == 1
+    assert len(loaded.entries) == 1  # (a loader problem of the same file, if any, is not the shapes' business)
     entry = loaded.entries[0]
     nodes = entry_nodes(entry)
     import pyoxigraph as ox
