@@ -52,7 +52,7 @@ def test_every_term_shapes_and_queries_use_is_declared() -> None:
     declared = declared_terms()
     for file in files:
         text = re.sub(r"^\s*#.*$", "", file.read_text("utf-8"), flags=re.M)
-        # a query's PREFIX block names namespaces (the full block of prefixes.ttl), not terms
+        # a query's PREFIX lines name namespaces, not terms
         text = re.sub(r"^\s*PREFIX\s.*$", "", text, flags=re.M | re.I)
         for full, local in pattern.findall(text):
             iri = full or PK + local

@@ -97,21 +97,6 @@ def test_every_query_file_has_a_header_and_parses(path: Path) -> None:
     prepareQuery(query.text)
 
 
-def _prefixes_ttl() -> dict[str, str]:
-    graph = Graph().parse(REPO / "ontology" / "prefixes.ttl")
-    return {str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace)) for d in graph.objects(None, SH.declare)}
-
-
-@pytest.mark.parametrize("path", QUERY_FILES + QC_FILES, ids=lambda p: p.name)
-def test_the_prefix_block_is_the_one_of_prefixes_ttl(path: Path) -> None:
-    from peerkg.namespaces import sparql_prefix_block
-
-    text = path.read_text("utf-8")
-    declared = dict(re.findall(r"^PREFIX\s+(\S*):\s*<([^>]*)>", text, flags=re.MULTILINE | re.IGNORECASE))
-    assert declared == _prefixes_ttl()
-    assert sparql_prefix_block() in text, "the PREFIX block is not the one of sparql_prefix_block(), in order"
-
-
 @pytest.fixture(scope="session")
 def declared_terms() -> set[str]:
     graph = Graph()
