@@ -256,7 +256,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from peerkg.loaders.template import write_template
+    from peerkg.commands.template import write_template
 
     write_template(args.file, args.entry)
     print(f"wrote {args.file}", file=sys.stderr)

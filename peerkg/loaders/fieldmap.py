@@ -24,11 +24,9 @@ class Field:
     target: str = ""
     property: URIRef | None = None
     many: bool = False
-    required: bool = False
-    not_reported: bool = False
     on: str = ""
     numbers_as_text: bool = False
-    pattern: str = ""
+    year_month: bool = False  # text like "2012-01"; a date cell of a workbook is read as its year and month
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,6 @@ class Record:
     iri: str
     fields: dict[str, Field]
     sub_nodes: dict[str, SubNode] = field(default_factory=dict)
-    one_of: tuple[tuple[str, ...], ...] = ()
     extra: dict[str, URIRef] = field(default_factory=dict)
 
 
@@ -81,11 +78,9 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         target=target if isinstance(target, str) else "",
         property=expand(spec["property"]) if "property" in spec else None,
         many=bool(spec.get("many", False)),
-        required=bool(spec.get("required", False)),
-        not_reported=bool(spec.get("not_reported", False)),
         on=str(spec.get("holder", "")),
         numbers_as_text=bool(spec.get("numbers_as_text", False)),
-        pattern=str(spec.get("pattern", "")),
+        year_month=bool(spec.get("year_month", False)),
     )
 
 
@@ -106,7 +101,6 @@ def entry_format() -> EntryFormat:
                 name: SubNode(name, expand(s["property"]), expand(s["class"]), s["iri"])
                 for name, s in spec.get("sub_nodes", {}).items()
             },
-            one_of=tuple(tuple(group) for group in spec.get("one_of", [])),
             extra=extra,
         )
     return EntryFormat(

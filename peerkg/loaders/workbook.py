@@ -321,7 +321,7 @@ def convert(spec: Field | None, value: Any, fmt: EntryFormat, separator: str) ->
 
 def _scalar(spec: Field, value: Any, fmt: EntryFormat) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
-        return f"{value.year:04d}-{value.month:02d}" if spec.pattern else value.isoformat()
+        return f"{value.year:04d}-{value.month:02d}" if spec.year_month else value.isoformat()
     if spec.kind in ("scheme", "link", "identifier", "kind"):
         return str(value)
     if spec.kind != "datatype":

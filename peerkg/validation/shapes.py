@@ -17,7 +17,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from peerkg import resources
-from peerkg.namespaces import shapes_base
+from peerkg.namespaces import project_base, shapes_base
 from peerkg.ontology import ontology_graph
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -102,3 +102,33 @@ def validate_ontology() -> tuple[bool, list[ShapeResult]]:
         shapes.parse(file)
     results, _ = run_shapes(ontology_graph(), shapes)
     return not any(r.severity == "violation" for r in results), results
+
+
+@dataclass(frozen=True)
+class FieldRules:
+    """What the shapes say of one field (a property on a class), for forms such as the extraction workbook."""
+
+    required: bool          # at least one value (or, where allowed, `not reported`)
+    not_reported: bool      # `not reported` is an allowed answer
+
+
+@cache
+def field_rules(cls: URIRef, prop: URIRef) -> FieldRules:
+    """The rules of the shapes for property `prop` on nodes of class `cls` (read from the shapes, never
+    restated): required when a property shape of that class has sh:minCount 1 or more on it, or a node shape
+    about it demands a value or `not reported` (sh:xone); `not reported` allowed when the class's
+    pk:notReported shape lists the property in its sh:in."""
+    ask = """
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        ASK { { ?shape sh:targetClass ?cls ; sh:path ?prop ; sh:minCount ?n FILTER (?n >= 1) }
+              UNION { ?shape sh:targetClass ?cls ; sh:xone/rdf:rest*/rdf:first ?alt .
+                      ?alt sh:path ?prop ; sh:minCount ?n FILTER (?n >= 1) } }"""
+    allowed = """
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        ASK { ?shape sh:targetClass ?cls ; sh:path ?notReported ; sh:in/rdf:rest*/rdf:first ?prop }"""
+    graph = shapes_graph()
+    bindings = {"cls": cls, "prop": prop, "notReported": URIRef(project_base() + "notReported")}
+    return FieldRules(bool(graph.query(ask, initBindings=bindings).askAnswer),
+                      bool(graph.query(allowed, initBindings=bindings).askAnswer))

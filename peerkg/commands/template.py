@@ -18,6 +18,7 @@ from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
 from peerkg.loaders.yaml_entry import load_yaml
 from peerkg.ontology import scheme_slugs
+from peerkg.validation.shapes import FieldRules, field_rules
 
 MAX_ROWS = 2000  # rows that get the drop-down lists
 FIXED_TIME = "2024-01-01T00:00:00Z"  # the workbook's document dates: the same entries give the same bytes
@@ -207,7 +208,7 @@ def allowed_values(sheet: Sheet, column: str, lay: Layout) -> tuple[str, ...]:
         values = tuple(sorted(scheme_slugs(spec.target)))
     elif spec is not None and spec.kind == "datatype" and spec.target == "xsd:boolean":
         values = ("true", "false")
-    if values and spec is not None and spec.not_reported:
+    if values and spec is not None and rules(sheet, column).not_reported:
         values += (fmt.not_reported_value,)
     return values
 
@@ -228,15 +229,16 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
         validation.error = "not an allowed value: see the README sheet"
     elif spec is not None and spec.kind == "datatype" and spec.target in ("xsd:nonNegativeInteger",
                                                                            "xsd:positiveInteger") \
-            and not spec.not_reported:
+            and not rules(sheet, column).not_reported:
         low = "1" if spec.target == "xsd:positiveInteger" else "0"
         validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=low, allow_blank=True)
         validation.error = f"a whole number, at least {low}"
-    elif spec is not None and spec.kind == "datatype" and spec.target == "xsd:decimal" and not spec.not_reported:
+    elif spec is not None and spec.kind == "datatype" and spec.target == "xsd:decimal" \
+            and not rules(sheet, column).not_reported:
         validation = DataValidation(type="decimal", allow_blank=True)
         validation.error = "a number (with a point as the decimal mark)"
     else:
-        if spec is not None and spec.pattern:
+        if spec is not None and spec.year_month:
             for row in ws.iter_rows(min_row=2, max_row=MAX_ROWS, min_col=ws[letter + "1"].column,
                                     max_col=ws[letter + "1"].column):
                 row[0].number_format = "@"
@@ -244,6 +246,20 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
     validation.showErrorMessage = True
     ws.add_data_validation(validation)
     validation.add(cells)
+
+
+def rules(sheet: Sheet, column: str) -> FieldRules:
+    """What the shapes require of the field a column holds (the one rulebook; nothing restated here)."""
+    fmt = entry_format()
+    record = fmt.records.get(sheet.record) if sheet.record else fmt.records["source"]
+    spec = field_spec(sheet, column)
+    head, _, rest = column.partition(".")
+    if record is not None and rest and head in record.fields:
+        record = fmt.records[record.fields[head].target]
+    if record is None or spec is None or spec.property is None:
+        return FieldRules(required=False, not_reported=False)
+    cls = record.sub_nodes[spec.on].cls if spec.on else record.cls
+    return field_rules(cls, spec.property)
 
 
 def describe(sheet: Sheet, column: str, lay: Layout) -> str:
@@ -261,9 +277,9 @@ def describe(sheet: Sheet, column: str, lay: Layout) -> str:
     text = kinds.get(spec.kind) or _datatype_words(spec)
     if spec.many:
         text = f"one or more ({lay.separator!r}-separated): {text}"
-    if spec.required:
+    if rules(sheet, column).required:
         text += "; required"
-    if spec.not_reported:
+    if rules(sheet, column).not_reported:
         text += f"; or {entry_format().not_reported_value!r}"
     return text
 
