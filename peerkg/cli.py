@@ -283,6 +283,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
 
 
 def parser() -> argparse.ArgumentParser:
+    """The argument parser: every command with its options; --store and --quiet before or after the command."""
     top = argparse.ArgumentParser(
         prog="peerkg",
         description="peerkg: a knowledge graph of the evidence on peer support for mental health "
@@ -360,6 +361,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs one command line (default: sys.argv); returns the exit code 0, 1 or 2, never raises a PeerkgError."""
     args = parser().parse_args(argv)
     if args.command is None:
         parser().print_help()

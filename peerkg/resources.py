@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-ARTIFACT_FOLDERS = ("ontology", "shapes", "loaders", "queries", "data")
-
 
 @cache
 def root() -> Path:
@@ -24,4 +22,5 @@ def root() -> Path:
 
 
 def path(*parts: str) -> Path:
+    """A path under the artifacts root, e.g. `path("ontology", "peerkg.ttl")`."""
     return root().joinpath(*parts)

@@ -114,6 +114,7 @@ def write_template(path: Path, entries: list[Path] | None = None) -> None:
 
 
 def write_csv_folder(folder: Path, rows: Rows) -> None:
+    """Writes the workbook's sheets as one CSV file each (UTF-8, comma-separated) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet in layout().sheets.values():
         with (folder / sheet.csv).open("w", encoding="utf-8", newline="") as out:
@@ -132,6 +133,7 @@ def _csv_text(value: Any) -> str:
 
 
 def workbook_bytes(rows: Rows) -> bytes:
+    """The .xlsx bytes of a workbook holding `rows` (sheet -> rows), reproducible: the same rows give the same bytes."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font

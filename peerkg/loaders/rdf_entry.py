@@ -59,6 +59,8 @@ def _parse(path: Path, rdf_format: str) -> Graph:
 
 
 def load_rdf(path: Path, rdf_format: str) -> Entry:
+    """Reads one Turtle or JSON-LD entry (`rdf_format`: turtle or json-ld). Raises InputError when it cannot be
+    parsed, fetches a context, or does not describe exactly one review under `pkid:`."""
     fmt = entry_format()
     graph = _parse(path, rdf_format)
     file = str(path)

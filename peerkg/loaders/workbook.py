@@ -62,6 +62,7 @@ class Layout:
 
 @cache
 def layout() -> Layout:
+    """The workbook layout of loaders/spreadsheet.yaml (sheets, columns, list separator, size limits), read once."""
     raw = yaml.safe_load(resources.path("loaders", "spreadsheet.yaml").read_text("utf-8"))
     sheets = {name: Sheet(name, spec.get("record", ""), spec["csv"], spec.get("parent", ""),
                           spec.get("description", ""), tuple(spec["columns"]))
@@ -170,6 +171,8 @@ def check_xlsx(path: Path) -> None:
 
 
 def read_xlsx(path: Path) -> list[Table]:
+    """The sheets of an .xlsx workbook as tables; raises InputError for what is not a plain workbook or has unknown
+    sheets."""
     check_xlsx(path)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -198,6 +201,7 @@ def read_xlsx(path: Path) -> list[Table]:
 
 
 def read_csv_folder(folder: Path) -> list[Table]:
+    """The CSV files of a folder as the workbook's sheets; raises InputError naming every file that cannot be read."""
     limits = layout()
     by_file = {s.csv: s for s in limits.sheets.values()}
     tables, problems = [], []

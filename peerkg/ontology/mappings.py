@@ -98,4 +98,5 @@ def sssom_tsv(graph: Graph) -> str:
 
 
 def mapping_graph() -> Graph:
+    """The ontology with its alignments and import module, the graph the SSSOM mapping set is made from."""
     return ontology_graph(with_vocabularies=True, with_imports=True)

@@ -118,6 +118,7 @@ def unsupported_datatypes(graph: Graph) -> list[str]:
 
 
 def union(graphs: Iterable[tuple[str, Graph]]) -> Graph:
+    """The union of named graphs as one rdflib graph."""
     merged = Graph()
     for _, graph in graphs:
         merged += graph

@@ -48,10 +48,12 @@ class Result:
 
 
 def text(term: Term | None) -> str:
+    """The lexical form of a result cell, or the empty string for an unbound one."""
     return "" if term is None else str(term)
 
 
 def plain(term: Term | None) -> Any:
+    """A result cell as plain Python data: int, Decimal, float, bool, str (IRIs as strings), or None."""
     if term is None:
         return None
     if isinstance(term, Literal):
@@ -83,6 +85,7 @@ def _json_value(value: Any) -> Any:
 
 
 def sparql_json_term(term: Term) -> dict[str, str]:
+    """A term in the SPARQL 1.1 Query Results JSON format ({'type': ..., 'value': ...})."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):

@@ -13,6 +13,7 @@ FORMATS = ("text", "json", "ttl")
 
 
 def issue_line(issue: Issue) -> str:
+    """One issue as a curator reads it: `FILE:LINE, entry E, field F: severity: message (hint: ...) [rule R]`."""
     problem = issue.problem
     text = f"{problem.where()}: {issue.severity}: {problem.message}"
     if problem.hint:
@@ -23,6 +24,7 @@ def issue_line(issue: Issue) -> str:
 
 
 def summary_line(report: Report) -> str:
+    """The last line of a report: files, entries, problems to fix, warnings and the verdict."""
     verdict = "cannot be read" if report.unreadable else "conforms" if report.conforms else "does not conform"
     count = len(report.files)
     return (f"{count} file{'s' if count != 1 else ''}, {len(report.entries)} "
@@ -31,11 +33,13 @@ def summary_line(report: Report) -> str:
 
 
 def as_text(report: Report) -> str:
+    """Every issue, one line each, in file/entry/line order, then the summary line."""
     lines = [issue_line(i) for i in _ordered(report.issues)]
     return "\n".join([*lines, summary_line(report)]) + "\n"
 
 
 def as_json(report: Report) -> str:
+    """The report as JSON: conforms, readable, files, entries, counts and every issue with its fields."""
     data = {
         "conforms": report.conforms and not report.unreadable,
         "readable": not report.unreadable,
@@ -64,6 +68,7 @@ def as_turtle(report: Report) -> str:
 
 
 def format_report(report: Report, fmt: str) -> str:
+    """The report as text, json or ttl (the raw SHACL results graph)."""
     if fmt == "json":
         return as_json(report)
     if fmt == "ttl":
