@@ -27,8 +27,9 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg import resources
-from peerkg.query import bind, run_local, run_remote
-from peerkg.querycat import parse_query_file
+from peerkg.queries.catalogue import parse_query_file
+from peerkg.queries.params import bind
+from peerkg.queries.run import run_local, run_remote
 
 NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                                  "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",

@@ -215,8 +215,9 @@ def test_tied_rows_come_in_the_same_order_on_rdflib(outcome: str, store: Any, rd
     """For these outcomes, evidence-for-outcome has findings that tie on every shown sort key (one review, one
     outcome, one time point, two populations): the ORDER BY ends with the finding, so rdflib, which ordered
     the tied rows otherwise, gives the order pyoxigraph gives."""
-    from peerkg.query import bind, sparql
-    from peerkg.querycat import get
+    from peerkg.queries.catalogue import get
+    from peerkg.queries.params import bind
+    from peerkg.queries.run import sparql
 
     text = bind(get("evidence-for-outcome"), {"outcome": outcome})
     oxigraph = sparql(text, store=store)

@@ -107,8 +107,8 @@ def test_a_bound_query_needs_no_prefix_beyond_those_declared(path: Path) -> None
     import pyoxigraph as ox
     from rdflib.plugins.sparql import prepareQuery
 
-    from peerkg.query import _concepts, bind, bind_value, term_syntax
-    from peerkg.querycat import parse_query_file
+    from peerkg.queries.catalogue import parse_query_file
+    from peerkg.queries.params import _concepts, bind, bind_value, term_syntax
 
     query = parse_query_file(path)
     for param in query.params.values():

@@ -23,9 +23,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from peerkg.cli import main
+from peerkg.commands.template import write_template
 from peerkg.graph.store import open_store, sorted_nquads
 from peerkg.loaders import load_entry, read_entries
-from peerkg.commands.template import write_template
 from peerkg.loaders.workbook import layout
 from peerkg.namespaces import entry_graph_name
 
