@@ -33,7 +33,7 @@ from peerkg.serving.sparqltext import is_update, uses_service
 PAGE = Path(__file__).resolve().parent / "page"
 MAX_REQUEST_BYTES = 1 << 20
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-                ".html": "text/html; charset=utf-8"}
+                ".html": "text/html; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMAT_IRIS = {
@@ -298,9 +298,8 @@ def start(settings: Settings, *, in_thread: bool = False) -> Running:
     except BaseException:
         pool.close()
         raise
-    host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else str(host)
-    running = Running(f"http://{shown}:{port}", server, pool)
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    running = Running(f"http://{shown}:{server.server_port}", server, pool)
     if in_thread:
         running.thread = threading.Thread(target=server.serve_forever, name="peerkg-serve", daemon=True)
         running.thread.start()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -50,7 +50,7 @@ class Bounded:
         return b"".join(self.parts)
 
 
-def _graphs(names: list[str] | None) -> list[ox.NamedNode] | None:
+def _graphs(names: list[str] | None) -> Any:
     return None if names is None else [ox.NamedNode(name) for name in names]
 
 
@@ -75,11 +75,12 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[int, str, bytes]:
                            + ", ".join(offered)).encode()
     limit = int(request["max_bytes"])
     sink = Bounded(limit)
+    output = cast(IO[bytes], sink)  # pyoxigraph only calls write()
     try:
         if isinstance(result, ox.QueryTriples):
-            result.serialize(sink, getattr(ox.RdfFormat, offered[media]))
+            result.serialize(output, getattr(ox.RdfFormat, offered[media]))
         else:
-            result.serialize(sink, getattr(ox.QueryResultsFormat, offered[media]))
+            result.serialize(output, getattr(ox.QueryResultsFormat, offered[media]))
     except TooLarge:
         return 507, TEXT, (f"the result is larger than the limit of {limit:,} bytes and was stopped; "
                            "narrow the query (LIMIT, fewer variables)").encode()
