@@ -18,12 +18,14 @@ import http.client
 import json
 import os
 import secrets
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from peerkg.errors import EndpointError, StoreError
 
@@ -66,6 +68,29 @@ def endpoints(graph_store: str, update: str | None = None, query: str | None = N
                         "--update-endpoint and --query-endpoint")
 
 
+class PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once it has a challenge, answers it in advance on every later request:
+    a server that rejects an unauthenticated upload closes the connection before reading the body, which
+    a large PUT sees as a broken pipe."""
+
+    challenge: dict[str, str] | None = None
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self.challenge is not None and not req.has_header("Authorization"):
+            authorization = self.get_authorization(req, self.challenge)
+            if authorization:
+                req.add_unredirected_header("Authorization", f"Digest {authorization}")
+        return req
+
+    https_request = http_request
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
+        _, _, challenge = auth.partition(" ")
+        self.challenge = urllib.request.parse_keqv_list(
+            [part for part in urllib.request.parse_http_list(challenge) if part])
+        return super().retry_http_digest_auth(req, auth)
+
+
 class Remote:
     """HTTP calls to one server, with the credentials of the environment; every failure is an EndpointError
     whose message says what the server did (unreachable, refused, unauthorised) and what state it is in."""
@@ -81,7 +106,7 @@ class Remote:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in (where.graph_store, where.update, where.query):
                 passwords.add_password(None, url, user, password)
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+            handlers += [PreemptiveDigest(passwords),
                          urllib.request.HTTPBasicAuthHandler(passwords)]
         self.opener = urllib.request.build_opener(*handlers)
         self.state = "nothing was changed on the server"
@@ -101,7 +126,9 @@ class Remote:
             raise EndpointError(f"{url} refused {method} with {exc.code} {exc.reason}: {detail}; "
                                 f"{self.state}") from None
         except urllib.error.URLError as exc:
-            raise EndpointError(f"cannot reach {url}: {exc.reason}; {self.state}") from None
+            if isinstance(exc.reason, (ConnectionRefusedError, socket.gaierror)):
+                raise EndpointError(f"cannot reach {url}: {exc.reason}; {self.state}") from None
+            raise EndpointError(f"the connection to {url} broke ({exc.reason}); {self.state}") from None
         except (http.client.HTTPException, OSError) as exc:
             raise EndpointError(f"the connection to {url} broke ({type(exc).__name__}: {exc}); "
                                 f"{self.state}") from None
