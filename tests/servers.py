@@ -80,16 +80,17 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(folder: Path, *options: str, port: int | None = None) -> Iterator[str]:
-    """An Oxigraph server (read-write) on the database `folder`; yields its base URL (/store, /query, /update)."""
+def oxigraph_server(folder: Path, *options: str, port: int | None = None,
+                    command: str = "serve") -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """An Oxigraph server on the database `folder`; yields its base URL (/store, /query, /update) and process."""
     port = port or free_port()
-    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(folder),
+    process = subprocess.Popen([oxigraph_binary(), command, "--location", str(folder),
                                 "--bind", f"127.0.0.1:{port}", *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(url + "/query?query=ASK%7B%7D", process, "oxigraph")
-        yield url
+        yield url, process
     finally:
         stop(process)
 
