@@ -68,6 +68,10 @@ class App:
                  stored: Callable[[], dict[str, Any]], bind: Callable[[Any, dict[str, str]], str]) -> None:
         self.settings, self.pool, self.named_graphs, self.version = settings, pool, named_graphs, version
         self.stored, self.bind = stored, bind
+        # rdflib's SPARQL parser (pyparsing), which `bind` uses to check the bound query, is not thread-safe:
+        # one binding at a time, and the bound texts kept (parameters repeat)
+        self.bind_lock = threading.Lock()
+        self.bound: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
         url = urlsplit(target)
@@ -189,10 +193,17 @@ class App:
             if len(values) > 1:
                 return _text(400, f"parameter {key} is given {len(values)} times; give it once")
             params[key] = values[0]
-        try:
-            text = self.bind(queries[name], params)
-        except QueryError as exc:
-            return _text(400, str(exc))
+        key = (name, tuple(sorted(params.items())))
+        with self.bind_lock:
+            text = self.bound.get(key)
+            if text is None:
+                try:
+                    text = self.bind(queries[name], params)
+                except QueryError as exc:
+                    return _text(400, str(exc))
+                if len(self.bound) > 10_000:
+                    self.bound.clear()
+                self.bound[key] = text
         return self.pool.run(text, headers.get("accept"))
 
     def static(self, name: str) -> Answer:

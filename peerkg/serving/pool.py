@@ -1,6 +1,6 @@
 """The query workers of the endpoint, with the per-query time limit and result-size limit.
 
-A request takes an idle worker (waiting at most the time limit for one), sends it the query and waits at
+A request takes an idle worker (waiting at most QUEUE_SECONDS for one), sends it the query and waits at
 most the time limit for the answer. A worker that has not answered by then is killed, which stops its query
 whatever it was doing, and a fresh worker takes its place; the other workers go on serving.
 """
@@ -23,6 +23,7 @@ from peerkg.errors import StoreError
 
 TEXT = "text/plain; charset=utf-8"
 STARTUP_SECONDS = 60.0
+QUEUE_SECONDS = 60.0  # how long a request waits for a free worker (under load) before it is answered 503
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,11 @@ class Pool:
             named_graphs: list[str] | None = None) -> Answer:
         """The answer to one query: 200 with the result in the negotiated format; 400, 406 or 507 (past the
         size limit) from the worker; 503 when the time limit passed (the query is stopped) or no worker
-        became free within it."""
+        became free within QUEUE_SECONDS."""
         try:
-            worker = self.idle.get(timeout=self.time_limit)
+            worker = self.idle.get(timeout=QUEUE_SECONDS)
         except queue.Empty:
-            return Answer(503, TEXT, f"every query worker stayed busy for {self.time_limit:g} s; try again "
+            return Answer(503, TEXT, f"every query worker stayed busy for {QUEUE_SECONDS:g} s; try again "
                           "later".encode())
         request = {"query": query, "accept": accept, "max_bytes": self.max_bytes,
                    "default_graphs": default_graphs, "named_graphs": named_graphs}
