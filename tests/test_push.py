@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import free_port, oxigraph_server, stop, virtuoso_server
+from servers import free_port, oxigraph_binary, oxigraph_server, stop, virtuoso_server
 from test_queries import QUERY_FILES
 
 STAGING = "urn:peerkg:staging:"
@@ -156,10 +157,6 @@ def test_an_unreachable_server_is_a_clear_error(built: Any, capsys: pytest.Captu
 
 def test_a_refusing_server_is_a_clear_error(built: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from peerkg.cli import main
-
-    import subprocess
-
-    from servers import oxigraph_binary
 
     (tmp_path / "one.nq").write_text("<urn:a> <urn:b> <urn:c> .\n", "utf-8")
     subprocess.run([oxigraph_binary(), "load", "--location", str(tmp_path / "db"), "--file",
