@@ -100,6 +100,8 @@ class App:
     # -- SPARQL protocol ------------------------------------------------------------------------------
 
     def sparql(self, method: str, query_string: str, headers: dict[str, str], body: bytes) -> Answer:
+        """The SPARQL 1.1 Protocol: the query from the URL, a form or the body; 403 for updates, 415 for a
+        body of another type, 400 for none or two queries; the service description for a GET without one."""
         params = parse_qs(query_string, keep_blank_values=True)
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if method == "POST":
@@ -134,6 +136,7 @@ class App:
 
     def run(self, query: str, accept: str | None, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None) -> Answer:
+        """Runs a query in a worker after the lexical guards (403 for an update or SERVICE)."""
         if is_update(query):
             return _text(403, "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, DROP, ...) are "
                          "refused")
@@ -175,6 +178,8 @@ class App:
     # -- stored queries and page ------------------------------------------------------------------------
 
     def catalogue(self) -> Answer:
+        """The stored queries as a JSON list: name, summary, description, research questions, url,
+        parameters (name, type, default, description) and the query text."""
         listing = [{"name": q.name, "summary": q.summary, "description": q.description,
                     "research_questions": list(q.research_questions), "url": f"/queries/{q.name}",
                     "parameters": [{"name": p.name, "type": p.type, "default": p.default,
@@ -183,6 +188,8 @@ class App:
         return Answer(200, "application/json", json.dumps(listing, indent=1).encode("utf-8"))
 
     def stored_query(self, name: str, query_string: str, headers: dict[str, str]) -> Answer:
+        """A stored query run with the parameters of the query string: 404 for an unknown name, 400 (with the
+        reason from peerkg.query.bind) for an unknown, repeated or ill-fitting parameter."""
         from peerkg.errors import QueryError
 
         queries = self.stored()
@@ -193,9 +200,9 @@ class App:
             if len(values) > 1:
                 return _text(400, f"parameter {key} is given {len(values)} times; give it once")
             params[key] = values[0]
-        key = (name, tuple(sorted(params.items())))
+        cache_key = (name, tuple(sorted(params.items())))
         with self.bind_lock:
-            text = self.bound.get(key)
+            text = self.bound.get(cache_key)
             if text is None:
                 try:
                     text = self.bind(queries[name], params)
@@ -203,10 +210,11 @@ class App:
                     return _text(400, str(exc))
                 if len(self.bound) > 10_000:
                     self.bound.clear()
-                self.bound[key] = text
+                self.bound[cache_key] = text
         return self.pool.run(text, headers.get("accept"))
 
     def static(self, name: str) -> Answer:
+        """A file of page/ (html, js, css, md), or 404: no other path can be named."""
         files = {p.relative_to(PAGE).as_posix(): p for p in PAGE.rglob("*") if p.suffix in STATIC_TYPES}
         if name not in files:
             return _text(404, f"no file {name} on this page")

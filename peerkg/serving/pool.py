@@ -79,6 +79,8 @@ class Worker:
         return int(header["status"]), str(header["type"]), body
 
     def ask(self, request: dict[str, Any], deadline: float) -> tuple[int, str, bytes]:
+        """Sends one request (worker.py's JSON) and reads its (status, media type, body); WorkerGone when the
+        worker exits or has not answered by `deadline`."""
         try:
             self.stdin.write(json.dumps(request).encode() + b"\n")
             self.stdin.flush()
@@ -87,6 +89,7 @@ class Worker:
         return self.read(deadline)
 
     def kill(self) -> None:
+        """Stops the subprocess at once (whatever it is computing) and closes its pipes."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()

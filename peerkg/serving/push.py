@@ -112,6 +112,7 @@ class Remote:
         self.state = "nothing was changed on the server"
 
     def call(self, method: str, url: str, body: bytes, content_type: str, accept: str = "*/*") -> bytes:
+        """One request; the response body, or EndpointError (unreachable, refused, unauthorised, broken)."""
         request = urllib.request.Request(url, data=body, method=method,
                                          headers={"Content-Type": content_type, "Accept": accept})
         try:
@@ -134,6 +135,7 @@ class Remote:
                                 f"{self.state}") from None
 
     def update(self, text: str) -> None:
+        """Runs a SPARQL Update on the update endpoint."""
         self.call("POST", self.where.update, urllib.parse.urlencode({"update": text}).encode(),
                   "application/x-www-form-urlencoded")
 
@@ -148,6 +150,7 @@ class Remote:
         return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
     def put(self, graph: str, data: bytes) -> None:
+        """Replaces the named graph `graph` with `data` (N-Triples, sent as Turtle) on the Graph Store."""
         url = self.where.graph_store + ("&" if "?" in self.where.graph_store else "?") + \
             urllib.parse.urlencode({"graph": graph})
         self.call("PUT", url, data, "text/turtle; charset=utf-8")
