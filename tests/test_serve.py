@@ -7,6 +7,7 @@ expression, and queries/expected/*.csv."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import re
@@ -169,7 +170,7 @@ def listener() -> tuple[socket.socket, int]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(1)
-    sock.settimeout(1.5)
+    sock.settimeout(1.0)
     return sock, int(sock.getsockname()[1])
 
 
@@ -370,3 +371,45 @@ def test_serve_without_a_store_or_on_a_taken_port_is_a_clear_error(served_store:
         assert main(["serve", "--store", str(served_store), "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+def workers_of(store: Path) -> list[int]:
+    """Process ids of the query workers serving `store` (from /proc: their command lines)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"peerkg.serving.worker" in command and str(store).encode() in command:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("how", ["kill", "terminate"])
+def test_a_server_stopped_during_a_runaway_query_leaves_no_worker_behind(built: Any, tmp_path: Path,
+                                                                         how: str) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(built.store, copy)
+    with peerkg_serve(copy, "--time-limit", "600", "--workers", "2") as (url, process):
+        cut: list[Exception] = []
+
+        def runaway() -> None:
+            try:
+                fetch(f"{url}/sparql?query={urllib.parse.quote(RUNAWAY)}")
+            except (OSError, http.client.HTTPException) as exc:   # the server went away: expected
+                cut.append(exc)
+
+        thread = threading.Thread(target=runaway, daemon=True)
+        thread.start()
+        time.sleep(0.5)
+        assert len(workers_of(copy)) == 2
+        getattr(process, how)()
+        process.wait()
+        deadline = time.monotonic() + 10
+        while workers_of(copy) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert workers_of(copy) == []
+        thread.join(timeout=10)
+        assert cut, "the runaway query was answered: it did not run while the server stopped"

@@ -16,6 +16,7 @@ graph is the union of the named graphs, unless the request names graphs with `de
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -333,6 +334,10 @@ def serve(settings: Settings) -> None:
     print(f"peerkg serve: {running.url}/ (the query page), {running.url}/sparql (SPARQL endpoint), "
           f"{running.url}/openapi.json; time limit {settings.time_limit:g} s, result limit "
           f"{settings.max_bytes:,} bytes, {settings.workers} workers; Ctrl-C stops", file=sys.stderr, flush=True)
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminated)  # `kill PID` stops the workers too
     try:
         running.server.serve_forever()
     except KeyboardInterrupt:

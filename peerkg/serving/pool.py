@@ -7,6 +7,7 @@ whatever it was doing, and a fresh worker takes its place; the other workers go 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -95,7 +96,8 @@ class Worker:
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # a request it never read: a broken pipe, nothing to do
+                    stream.close()
 
 
 class Pool:
@@ -108,12 +110,24 @@ class Pool:
         self.all: set[Worker] = set()
         self.lock = threading.Lock()
         self.closed = False
+        # Workers die with the thread that started them (Linux's parent-death signal follows the thread), so
+        # replacements are started by one thread that lives as long as the pool, not by a request's thread.
+        self.to_start: queue.Queue[bool] = queue.Queue()
+        self.starter = threading.Thread(target=self._start_workers, name="peerkg-workers", daemon=True)
         try:
             for _ in range(size):
                 self._add(Worker(store))
         except BaseException:
             self.close()
             raise
+        self.starter.start()
+
+    def _start_workers(self) -> None:
+        while self.to_start.get():
+            try:
+                self._add(Worker(self.store))
+            except StoreError as exc:
+                print(f"peerkg serve: could not start a query worker: {exc}", file=sys.stderr)
 
     def _add(self, worker: Worker) -> None:
         with self.lock:
@@ -127,10 +141,7 @@ class Pool:
         worker.kill()
         with self.lock:
             self.all.discard(worker)
-        try:
-            self._add(Worker(self.store))
-        except StoreError as exc:
-            print(f"peerkg serve: could not start a query worker: {exc}", file=sys.stderr)
+        self.to_start.put(True)
 
     def run(self, query: str, accept: str | None, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None) -> Answer:
@@ -162,5 +173,6 @@ class Pool:
             self.closed = True
             workers = list(self.all)
             self.all.clear()
+        self.to_start.put(False)
         for worker in workers:
             worker.kill()

@@ -95,8 +95,21 @@ def _send(out: IO[bytes], status: int, media: str, body: bytes) -> None:
     out.flush()
 
 
+def _die_with_parent() -> None:
+    """On Linux, the kernel kills this worker when the endpoint's process dies, even in the middle of a query
+    (an idle worker ends anyway, when its stdin closes)."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+
 def main(argv: list[str]) -> int:
     """Runs the worker on the store folder `argv[0]` until stdin closes."""
+    _die_with_parent()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the protocol
     try:
