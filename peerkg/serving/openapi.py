@@ -23,11 +23,25 @@ TYPE_WORDS = {
 }
 
 
+def _typed(kind: str, default: str) -> Any:
+    """A default as the JSON value its schema type asks for (the header gives it as text)."""
+    try:
+        if kind == "integer":
+            return int(default)
+        if kind == "decimal":
+            return float(default)
+    except ValueError:
+        return default
+    if kind == "boolean":
+        return default.strip().lower() == "true"
+    return default
+
+
 def _parameter(param: Any) -> dict[str, Any]:
     scheme = param.scheme
     kind = f"a concept of the {scheme} vocabulary: its label, slug or IRI" if scheme else TYPE_WORDS[param.type]
     schema: dict[str, Any] = dict(SCHEMAS.get(param.type, {"type": "string"}))
-    schema["default"] = param.default
+    schema["default"] = _typed(param.type, param.default)
     return {"name": param.name, "in": "query", "required": False, "schema": schema,
             "description": f"{param.description} ({kind}; declared type `{param.type}`)".strip(),
             "x-peerkg-type": param.type}
