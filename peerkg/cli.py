@@ -263,6 +263,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from peerkg.graph.store import default_store_path
+    from peerkg.serving.endpoint import Settings, serve
+
+    serve(Settings(args.store or default_store_path(), args.host, args.port, args.workers, args.time_limit,
+                   int(args.result_limit * 1_000_000), args.log))
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from peerkg.graph.store import default_store_path
+    from peerkg.serving.push import push_store
+
+    report = push_store(args.store or default_store_path(), args.endpoint, args.update_endpoint,
+                        args.query_endpoint, None if args.quiet else (lambda m: print(m, file=sys.stderr)))
+    for line in report:
+        print(line)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "info": (cmd_info, "print what the ontology holds: classes, properties, vocabularies"),
     "build": (cmd_build, "build the graph: ontology, vocabularies and every entry in data/ into the store"),
@@ -279,6 +299,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                  "shapes, alone and against the graph in the store"),
     "add": (cmd_add, "validate entries, then merge them into the store: all of them, or (on any problem) none"),
     "template": (cmd_template, "write a blank extraction workbook (.xlsx), or one filled with curated entries"),
+    "serve": (cmd_serve, "serve the store read-only: a SPARQL endpoint (/sparql), a query page (/) and the stored "
+              "queries by name (/queries/NAME, /openapi.json)"),
+    "push": (cmd_push, "upload the built graph to a triple store through the SPARQL Graph Store Protocol, each "
+             "named graph replaced all or nothing (credentials from $PEERKG_PUSH_USER, $PEERKG_PUSH_PASSWORD)"),
 }
 
 
@@ -357,7 +381,29 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="the workbook to write (.xlsx), or a folder for its sheets as CSV files")
     p.add_argument("--entry", type=Path, action="append", default=[], metavar="ENTRY",
                    help="fill the workbook with this curated entry (.yaml; repeatable)")
+    _serving_args(subs["serve"], subs["push"])
     return top
+
+
+def _serving_args(serve: argparse.ArgumentParser, push: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                       "machine only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default: 7878; 0 picks a free one)")
+    serve.add_argument("--time-limit", type=float, default=30.0, metavar="SECONDS",
+                       help="a query running longer is stopped, answered 503 (default: 30)")
+    serve.add_argument("--result-limit", type=float, default=20.0, metavar="MB",
+                       help="a result growing larger is stopped, answered 507 (default: 20 MB)")
+    serve.add_argument("--workers", type=int, default=4, help="queries answered at once (default: 4)")
+    serve.add_argument("--log", action="store_true", help="print a line per request on stderr")
+    push.add_argument("--endpoint", required=True, metavar="URL",
+                      help="the Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+                      "http://localhost:8890/sparql-graph-crud-auth (Virtuoso), http://localhost:3030/ds/data "
+                      "(Fuseki)")
+    push.add_argument("--update-endpoint", metavar="URL",
+                      help="the SPARQL Update endpoint that moves the staged graphs into place (default: "
+                      "derived from --endpoint for Oxigraph, Virtuoso and Fuseki)")
+    push.add_argument("--query-endpoint", metavar="URL",
+                      help="the SPARQL query endpoint used to count the triples afterwards (default: derived)")
 
 
 def main(argv: list[str] | None = None) -> int:

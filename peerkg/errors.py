@@ -54,3 +54,7 @@ class StoreError(PeerkgError):
 
 class QueryError(PeerkgError):
     """A query or its parameters cannot be run."""
+
+
+class EndpointError(PeerkgError):
+    """A server cannot be started, or a remote triple store cannot be reached, refuses or disagrees."""

@@ -12,6 +12,7 @@ the stored query and binds the parameter to exactly that term: a value cannot ch
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -33,6 +34,8 @@ IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 DECIMAL = re.compile(r"^[+-]?(\d{1,18}(\.\d{0,18})?|\.\d{1,18})$")
 MAX_STRING = 500
+# rdflib's SPARQL parser (pyparsing) keeps state between calls: one parse at a time, e.g. in `peerkg serve`
+_PARSER_LOCK = threading.Lock()
 
 
 # -- parameters -----------------------------------------------------------------------------------
@@ -129,7 +132,8 @@ def term_syntax(term: URIRef | Literal) -> str:
 def algebra(text: str) -> Any:
     """rdflib's algebra of a query text (typed Any: rdflib's CompValue); raises QueryError when it does not parse."""
     try:
-        return translateQuery(parseQuery(text)).algebra
+        with _PARSER_LOCK:
+            return translateQuery(parseQuery(text)).algebra
     except (ParseException, ValueError, TypeError, KeyError) as exc:
         raise QueryError(f"the query does not parse: {exc}") from None
     except Exception as exc:  # narrowed below: rdflib raises a bare Exception for an unknown prefix

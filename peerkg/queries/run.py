@@ -18,6 +18,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from peerkg.errors import QueryError, StoreError
 from peerkg.graph.store import open_store, to_rdflib
+from peerkg.namespaces import expand
 from peerkg.queries.catalogue import get
 from peerkg.queries.params import algebra, bind
 from peerkg.queries.results import Result, Term
@@ -97,10 +98,26 @@ def sparql(text: str, *, store: Path | ox.Store | None = None, endpoint: str | N
     return run_remote(text, endpoint) if endpoint else run_local(text, store)
 
 
+def check_endpoint(endpoint: str) -> None:
+    """Stops (QueryError) unless the endpoint's default graph holds the ontology header: a store that keeps
+    the named graphs out of its default graph would answer every stored query with empty rows and zeros."""
+    if run_remote(f"ASK {{ <{expand('pk:')}> a <{expand('owl:Ontology')}> }}", endpoint).boolean:
+        return
+    raise QueryError(f"the default graph of {endpoint} does not hold the peerkg graph (no ontology header "
+                     f"<{expand('pk:')}>), so the stored queries would find nothing. peerkg keeps every entry in "
+                     "its own named graph and queries the union of them as the default graph: load the graph "
+                     "(`peerkg push`) and serve it with the union as default graph (`oxigraph serve "
+                     "--union-default-graph`; Virtuoso does so by default; Fuseki: tdb2:unionDefaultGraph true)")
+
+
 def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
           endpoint: str | None = None) -> Result:
-    """Runs a stored query by name with checked parameters."""
-    return sparql(bind(get(name), params), store=store, endpoint=endpoint)
+    """Runs a stored query by name with checked parameters; on an endpoint, after `check_endpoint`.
+    Raises QueryError (unknown query, bad parameter, endpoint without the graph) or StoreError."""
+    text = bind(get(name), params)
+    if endpoint:
+        check_endpoint(endpoint)
+    return sparql(text, store=store, endpoint=endpoint)
 
 
 def rows(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
