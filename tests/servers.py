@@ -95,16 +95,18 @@ def oxigraph_server(folder: Path, *options: str, port: int | None = None,
         stop(process)
 
 
-def install_virtuoso() -> None:
+def apt_install(package: str) -> None:
+    """Installs one of Debian's packages with apt-get (as root, or through sudo without a password): what a
+    test needs and a fresh machine lacks (Chromium, Virtuoso) is installed by the tests themselves."""
     apt = shutil.which("apt-get")
     if apt is None:
-        pytest.fail(f"{VIRTUOSO} is missing and apt-get is not there to install Virtuoso")
+        pytest.fail(f"{package} is missing and apt-get is not there to install it")
     prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends", "virtuoso-opensource"]):
+    for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends", package]):
         done = subprocess.run(prefix + command, env=env, capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.fail(f"could not install Virtuoso ({' '.join(command)}): {done.stderr[-2000:]}")
+            pytest.fail(f"could not install {package} ({' '.join(command)}): {done.stderr[-2000:]}")
 
 
 VIRTUOSO_INI = """[Database]
@@ -150,7 +152,7 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     """Virtuoso Open Source with a new database in `folder` (user dba, password dba); yields its base URL
     (/sparql, /sparql-auth, /sparql-graph-crud-auth)."""
     if not VIRTUOSO.exists():
-        install_virtuoso()
+        apt_install("virtuoso-opensource")
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"

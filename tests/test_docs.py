@@ -6,15 +6,13 @@ machine the fixture installs it with apt-get, so the test needs nothing that the
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from servers import apt_install
 
 from peerkg.ontology.docs import documentation
 
@@ -26,16 +24,8 @@ PK = "https://w3id.org/peerkg/"
 
 
 def install_chromium() -> None:
-    """Debian's Chromium, installed with apt-get (as root, or through sudo without a password)."""
-    apt = shutil.which("apt-get")
-    if apt is None:
-        pytest.fail(f"{CHROMIUM} is missing and apt-get is not there to install Chromium")
-    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends", "chromium"]):
-        done = subprocess.run(prefix + command, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail(f"could not install Chromium ({' '.join(command)}): {done.stderr[-2000:]}")
+    """Debian's Chromium, installed by the test when missing."""
+    apt_install("chromium")
 
 
 @pytest.fixture(scope="module")
