@@ -76,9 +76,34 @@ def _finish_progress() -> None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from peerkg.commands.workspace import kept_files, workspace_folder
     from peerkg.ontology import summary
+    from peerkg.resources import describe_root
 
     for line in summary():
+        print(line)
+    print(describe_root())
+    print(f"entries added by review teams kept in {workspace_folder(args.store)} ({len(kept_files(args.store))} "
+          "file(s)); `peerkg build` reads them after data/")
+    return EXIT_OK
+
+
+def cmd_entries(args: argparse.Namespace) -> int:
+    from peerkg.commands.workspace import list_entries, workspace_folder
+
+    kept = list_entries(args.store)
+    for entry in kept:
+        state = "in the store" if entry.in_store else "not in the store (run `peerkg build`)"
+        print(f"{entry.id}\t{entry.kind}\t{entry.file}\t{state}")
+    print(f"{len(kept)} added entr{'y' if len(kept) == 1 else 'ies'} in {workspace_folder(args.store)}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from peerkg.commands.workspace import remove_entries
+
+    for line in remove_entries(args.ids, args.store):
         print(line)
     return EXIT_OK
 
@@ -243,7 +268,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from peerkg.commands.add import add_files
     from peerkg.validation.report import issue_line, summary_line
 
-    report, added = add_files(args.files, args.store, _progress(args))
+    report, added = add_files(args.files, args.store, _progress(args), replace=args.replace)
     _finish_progress()
     for issue in report.issues:
         print(issue_line(issue), file=sys.stderr)
@@ -298,6 +323,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "validate": (cmd_validate, "check entries (YAML, Turtle, JSON-LD, or an extraction workbook) with the SHACL "
                  "shapes, alone and against the graph in the store"),
     "add": (cmd_add, "validate entries, then merge them into the store: all of them, or (on any problem) none"),
+    "entries": (cmd_entries, "list the entries review teams added (kept in the workspace beside the store)"),
+    "remove": (cmd_remove, "take added entries out of the store and the workspace, all of them or none"),
     "template": (cmd_template, "write a blank extraction workbook (.xlsx), or one filled with curated entries"),
     "serve": (cmd_serve, "serve the store read-only: a SPARQL endpoint (/sparql), a query page (/) and the stored "
               "queries by name (/queries/NAME, /openapi.json)"),
@@ -377,6 +404,10 @@ def parser() -> argparse.ArgumentParser:
                    help="text (for curators), json, or ttl (the raw SHACL results graph); default: text")
     p = subs["add"]
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help=entry_files)
+    p.add_argument("--replace", action="store_true",
+                   help="an entry whose id the workspace holds replaces it (validated without the old one)")
+    p = subs["remove"]
+    p.add_argument("ids", nargs="+", metavar="ID", help="the id of an added entry (`peerkg entries` lists them)")
     p = subs["template"]
     p.add_argument("file", type=Path, help="the workbook to write (.xlsx), or a folder for its sheets as CSV files")
     p.add_argument("--entry", type=Path, action="append", default=[], metavar="ENTRY",

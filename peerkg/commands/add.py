@@ -12,7 +12,9 @@ from pathlib import Path
 
 from rdflib import RDF
 
+from peerkg.commands.workspace import forget, kept_file, replace_update, restore, staged_copies, write_copies
 from peerkg.errors import StoreError
+from peerkg.graph.release import sorted_ntriples
 from peerkg.graph.store import Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads
 from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
@@ -34,18 +36,20 @@ class Added:
     graph: str
     triples: int
     counts: dict[str, int]
+    replaced: bool = False
 
     def line(self) -> str:
-        """`added review x from FILE: N triples (1 paper, 3 findings)`."""
+        """`added review x from FILE: N triples (1 paper, 3 findings)` (`replaced ...` for a replacement)."""
         parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in self.counts.items() if n)
-        return f"added {self.kind} {self.id} from {self.file}: {self.triples} triples ({parts or 'no records'})"
+        verb = "replaced" if self.replaced else "added"
+        return f"{verb} {self.kind} {self.id} from {self.file}: {self.triples} triples ({parts or 'no records'})"
 
 
-def summarise(entry: Entry, graph_name: str) -> Added:
+def summarise(entry: Entry, graph_name: str, replaced: bool = False) -> Added:
     """What `entry`, written into the named graph `graph_name`, adds: its records counted by kind."""
     records = entry_format().records
     counts = {kind: sum(1 for _ in entry.graph.subjects(RDF.type, records[kind].cls)) for kind in COUNTED}
-    return Added(entry.id, entry.kind, entry.file, graph_name, len(entry.graph), counts)
+    return Added(entry.id, entry.kind, entry.file, graph_name, len(entry.graph), counts, replaced)
 
 
 def check_files(paths: list[Path], store: Store | None, progress: Progress = quiet) -> Report:
@@ -70,20 +74,49 @@ def validation_store(path: Path | None, use_store: bool = True) -> tuple[Store |
     return open_store(store_path, read_only=True), ""
 
 
-def add_files(paths: list[Path], store_path: Path | None,
-              progress: Progress = quiet) -> tuple[Report, list[Added]]:
-    """Validates the files against the store and, only if every entry conforms, adds them in one
-    transaction. Returns the validation report and what was added (nothing unless the report conforms).
-    Raises StoreError when the store cannot be opened or written (then it is unchanged)."""
-    store = open_store(store_path)
+def add_files(paths: list[Path], store_path: Path | None, progress: Progress = quiet,
+              replace: bool = False) -> tuple[Report, list[Added]]:
+    """Validates the files against the store and, only if every entry conforms, adds them in one transaction
+    and keeps each in the workspace (peerkg.commands.workspace), so that `build` keeps it. With `replace`, an
+    entry whose id the workspace already holds replaces that entry (validated against the store without it).
+    Returns the validation report and what was added (nothing unless the report conforms).
+    Raises StoreError when the store cannot be opened or written (then store and workspace are unchanged)."""
+    path = Path(store_path or default_store_path())
+    store = open_store(path)
     try:
-        report = check_files(paths, store, progress)
+        opened = store
+
+        def holds(entry: Entry) -> bool:
+            if replace and kept_file(entry.id, path) is not None:
+                return False  # the entry it replaces
+            return holds_entry(opened, entry.id, str(entry.subject))
+
+        progress(f"validating {len(paths)} file(s) against the store")
+        loaded = read_entries(paths, holds)
+        replaced: dict[str, Path] = {}
+        for entry in loaded.entries if replace else []:
+            file = kept_file(entry.id, path)
+            if file is not None:
+                replaced[entry.id] = file
+        report = validate(loaded, store, frozenset(entry_graph_name(i) for i in replaced))
         if report.unreadable or not report.conforms or not report.entries:
             return report, []
         graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
         progress(f"writing {sum(len(g) for _, g in graphs):,} triples of {len(graphs)} entries to the store")
-        add_nquads(store, to_nquads(graphs))
-        return report, [summarise(e, name) for e, (name, _) in zip(report.entries, graphs, strict=True)]
+        copies = staged_copies(report.entries, path)
+        aside = write_copies(copies, list(replaced.values()))
+        try:
+            if replaced:
+                store.update(replace_update([(n, sorted_ntriples(g)) for n, g in graphs], list(replaced)))
+                store.flush()
+            else:
+                add_nquads(store, to_nquads(graphs))
+        except (StoreError, OSError, ValueError, SyntaxError) as exc:
+            restore(copies, aside)
+            raise StoreError(f"the store was not changed: {exc}") from None
+        forget(aside)
+        return report, [summarise(e, name, e.id in replaced) for e, (name, _) in
+                        zip(report.entries, graphs, strict=True)]
     finally:
         # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames that hold the store:
         # collect them, so the store closes and releases its lock now, not at some later collection.

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from peerkg import resources
+from peerkg.commands.workspace import kept_files, workspace_folder
 from peerkg.graph.release import write_release
 from peerkg.graph.store import Store, add_nquads, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, SOURCE_DOCUMENTS_FILE, Entry, read_entries
@@ -49,12 +50,14 @@ class BuildSummary:
     seconds: float
     store: Path
     release: list[Path]
+    read: list[tuple[str, int]]  # (folder, number of entry files read from it): data/, then the workspace
 
     def lines(self) -> list[str]:
         """The summary as `peerkg build` prints it, one count per line."""
         width = max(len(k) for k in self.counts)
         rows = [f"{k:<{width}}  {v:>8,}" for k, v in self.counts.items()]
         return [*rows, f"{'time':<{width}}  {self.seconds:>7.1f}s", f"store: {self.store}",
+                *(f"entries: {n} file(s) from {folder}" for folder, n in self.read),
                 *(f"release: {p}" for p in self.release)]
 
 
@@ -86,12 +89,15 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
           data_dir: Path | None = None) -> BuildSummary:
     """Builds the graph into a new store at `store_path` (replacing the old one only when everything
     succeeded): the artifact graphs, every entry of `data_dir` (default: data/), the query catalogue;
+    the entries a review team added (kept in the workspace beside the store, peerkg.commands.workspace);
     validated with the shapes; then release files into `release_dir` unless it is None.
     Raises InputError (entries that cannot be read or break a shape) or StoreError."""
     started = time.perf_counter()
     progress("loading ontology and vocabularies")
     graphs = artifact_graphs()
-    graphs += entry_graphs(load_entries(entry_files(data_dir), progress))
+    curated, added = entry_files(data_dir), kept_files(store_path)
+    entries = load_entries(curated + added, progress)
+    graphs += entry_graphs(entries)
     graphs.append((graph_name("queries"), catalogue_graph()))
     progress("validating entries against the shapes")
     validate_graph(graphs)
@@ -106,4 +112,6 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
             # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
             # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
             written = write_release(nquads, release_dir)
-    return BuildSummary(found, time.perf_counter() - started, store_path, written)
+    return BuildSummary(found, time.perf_counter() - started, store_path, written,
+                        [(str(data_dir or resources.path("data")), len(curated)),
+                         (str(workspace_folder(store_path)), len(added))])

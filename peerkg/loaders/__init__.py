@@ -127,7 +127,8 @@ def duplicate_ids(entries: list[Entry], holds: EntryLookup | None) -> list[Probl
             place = entry.places.get((entry.subject, None), Place("")).key("id")
             problems.append(Problem(entry.file, f"entry id {entry.id!r} is already used by {where}", entry.id,
                                     place.field or "id", place.line,
-                                    "choose another id, or remove the entry first", "duplicate-id"))
+                                    "choose another id; an added entry is replaced with `peerkg add --replace`",
+                                    "duplicate-id"))
         seen.setdefault(entry.id, entry.file)
     return problems
 

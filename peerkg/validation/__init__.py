@@ -87,12 +87,14 @@ class Report:
         return any(i.result is None and i.problem.rule in UNREADABLE for i in self.issues)
 
 
-def validate_entry(entry: Entry, stores: list[Store] | tuple[Store, ...] = ()) -> tuple[list[ShapeResult], Graph]:
-    """The shapes' verdict on one entry, in the context of `stores` (the store, the rest of its batch):
-    the results whose focus node is one of the entry's nodes, and pySHACL's results graph."""
+def validate_entry(entry: Entry, stores: list[Store] | tuple[Store, ...] = (),
+                   without: frozenset[str] = frozenset()) -> tuple[list[ShapeResult], Graph]:
+    """The shapes' verdict on one entry, in the context of `stores` (the store, the rest of its batch) less
+    their named graphs `without`: the results whose focus node is one of the entry's nodes, and pySHACL's
+    results graph."""
     context = Graph()
     for store in stores:
-        context += store_context(store, entry)
+        context += store_context(store, entry, without)
     with working_graph(entry.graph, context) as data:
         results, report = run_shapes(data)
     mine = entry_nodes(entry)
@@ -110,15 +112,16 @@ def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
         and (result.focus, not_reported_property(), prop) in entry.graph
 
 
-def validate(loaded: Loaded, store: Store | None = None) -> Report:
+def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset()) -> Report:
     """Every issue of what the loader door read, in one report: the loaders' problems (unreadable files,
     unknown keys, values of the wrong type, ids already used), then the shapes on each entry in its
-    context (the store if given, and the rest of the batch). Never changes the store."""
+    context (the store if given, less its named graphs `without`, and the rest of the batch). Never changes
+    the store."""
     report = Report(loaded.files, loaded.entries, [Issue(p) for p in loaded.problems])
     stores = [s for s in (store, batch_store(loaded.entries) if len(loaded.entries) > 1 else None)
               if s is not None]
     for entry in loaded.entries:
-        results, raw = validate_entry(entry, stores)
+        results, raw = validate_entry(entry, stores, without)
         results = [r for r in results if not _already_reported(entry, r, raw)]
         report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
         _copy_results(raw, [r.node for r in results], report.results)

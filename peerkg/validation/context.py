@@ -10,12 +10,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from pyoxigraph import QueryTriples
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QueryTriples
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from peerkg import resources
-from peerkg.graph.store import Store, memory_store, to_nquads, to_rdflib
+from peerkg.graph.store import Store, graph_names, memory_store, to_nquads, to_rdflib
 from peerkg.loaders import Entry
 from peerkg.namespaces import entry_graph_name
 from peerkg.ontology import artifact_graphs
@@ -35,8 +35,9 @@ def _context_query() -> str:
     return resources.path("shapes", "store-context.rq").read_text("utf-8")
 
 
-def store_context(store: Store, entry: Entry) -> Graph:
-    """The facts of a store that the shapes need to validate `entry` alone (shapes/store-context.rq)."""
+def store_context(store: Store, entry: Entry, without: frozenset[str] = frozenset()) -> Graph:
+    """The facts of a store that the shapes need to validate `entry` alone (shapes/store-context.rq), leaving
+    out the named graphs `without` (an entry about to be replaced)."""
     pairs = sorted({f"({p.n3()} {o.n3()})" for _, p, o in entry.graph if not isinstance(o, BNode)})
     query = _context_query().replace("VALUES (?property ?object) { }",
                                      "VALUES (?property ?object) {\n" + "\n".join(pairs) + "\n}")
@@ -44,7 +45,12 @@ def store_context(store: Store, entry: Entry) -> Graph:
     # the store back the entry's own datatype when it has the same value, so that the shapes compare them.
     own = {(p, o.value): o for _, p, o in entry.graph if isinstance(o, Literal) and o.value is not None}
     graph = Graph()
-    answer = store.query(query, use_default_graph_as_union=True)
+    if without:
+        graphs: list[NamedNode | BlankNode | DefaultGraph] = [
+            NamedNode(name) for name in graph_names(store) if name not in without]
+        answer = store.query(query, default_graph=graphs)
+    else:
+        answer = store.query(query, use_default_graph_as_union=True)
     assert isinstance(answer, QueryTriples)  # store-context.rq is a CONSTRUCT
     for triple in answer:
         s, p, o = (to_rdflib(t) for t in (triple.subject, triple.predicate, triple.object))
