@@ -20,22 +20,40 @@ from peerkg.errors import QueryError, StoreError
 from peerkg.graph.store import open_store, to_rdflib
 from peerkg.queries.catalogue import get
 from peerkg.queries.params import algebra, bind
-from peerkg.queries.results import Result, Term
+from peerkg.queries.results import Result, Term, plain_value
 
 TIMEOUT_SECONDS = 120
 
 
 # -- running ----------------------------------------------------------------------------------------
 
-def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
-    """Runs a query on the embedded store, its named graphs seen as one default graph."""
+def _answer(text: str, store: Path | ox.Store | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     target = store if isinstance(store, ox.Store) else open_store(store, read_only=True)
     try:
-        answer = target.query(text, use_default_graph_as_union=True)
+        return target.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from None
     except OSError as exc:
         raise StoreError(f"the store could not answer: {exc}") from None
+
+
+def local_records(text: str, store: Path | ox.Store | None = None) -> list[dict[str, Any]]:
+    """A SELECT query's rows on the embedded store as plain Python data, converted straight from pyoxigraph's
+    terms (as `Result.records` gives them, without rdflib terms in between). Raises QueryError for a query
+    that does not parse or is no SELECT, StoreError when the store cannot answer."""
+    answer = _answer(text, store)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("only a SELECT query has rows")
+    variables = [v.value for v in answer.variables]
+    try:
+        return [{name: plain_value(solution[name]) for name in variables} for solution in answer]
+    except OSError as exc:
+        raise StoreError(f"the store could not answer: {exc}") from None
+
+
+def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
+    """Runs a query on the embedded store, its named graphs seen as one default graph."""
+    answer = _answer(text, store)
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
@@ -99,14 +117,17 @@ def sparql(text: str, *, store: Path | ox.Store | None = None, endpoint: str | N
 
 def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
           endpoint: str | None = None) -> Result:
-    """Runs a stored query by name with checked parameters."""
-    return sparql(bind(get(name), params), store=store, endpoint=endpoint)
+    """Runs a stored query by name with checked parameters (peerkg.queries.params.bind; on the embedded store
+    without rdflib's re-parse, see there)."""
+    return sparql(bind(get(name), params, reparse=bool(endpoint)), store=store, endpoint=endpoint)
 
 
 def rows(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
          endpoint: str | None = None) -> list[dict[str, Any]]:
     """A stored query's rows as plain Python data (one dict per row)."""
-    return query(name, params, store=store, endpoint=endpoint).records()
+    if endpoint:
+        return query(name, params, endpoint=endpoint).records()
+    return local_records(bind(get(name), params, reparse=False), store)
 
 
 def dataframe(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
