@@ -22,11 +22,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import SKOS, XSD
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 
 from peerkg.errors import QueryError
 from peerkg.namespaces import entity_base
@@ -137,6 +134,12 @@ def term_syntax(term: URIRef | Literal) -> str:
 
 def algebra(text: str) -> Any:
     """rdflib's algebra of a query text (typed Any: rdflib's CompValue); raises QueryError when it does not parse."""
+    # imported here: rdflib's SPARQL parser (and pyparsing) take 0.2 s to import, and running a stored query
+    # on the store never needs them
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         return translateQuery(parseQuery(text)).algebra
     except (ParseException, ValueError, TypeError, KeyError) as exc:

@@ -13,8 +13,6 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from peerkg.errors import QueryError, StoreError
 from peerkg.graph.store import open_store, to_rdflib
@@ -80,6 +78,10 @@ def _from_json(binding: Mapping[str, str]) -> Term:
 
 def run_remote(text: str, endpoint: str) -> Result:
     """Runs a query on a SPARQL endpoint through SPARQLWrapper (SELECT and ASK as JSON, graphs as N-Triples)."""
+    # imported here: only a remote query needs SPARQLWrapper (start-up of local queries stays short)
+    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
     if not re.match(r"^https?://", endpoint):
         raise QueryError(f"endpoint {endpoint!r} is not an http(s) URL")
     parsed = algebra(text)  # refuses updates and text that is no query, before anything is sent
