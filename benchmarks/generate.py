@@ -76,8 +76,8 @@ def scaled(data: str, ids: list[str], scale: int, start: int = 0,
     reviews; copy c's reviews cite the umbrella review of copy c - c % every, which only that copy holds."""
     umbrella, reviews = split_umbrella(data)
     pattern = copy_pattern(ids)
-    umbrella_iri = re.compile(r"<((?:%s|%s)%s)(/[^>]*)?>" % (
-        re.escape(entry_format().base), re.escape(graph_name("") + "entry/"), re.escape(UMBRELLA)))
+    bases = f"{re.escape(entry_format().base)}|{re.escape(graph_name('') + 'entry/')}"
+    umbrella_iri = re.compile(rf"<((?:{bases}){re.escape(UMBRELLA)})(/[^>]*)?>")
     for c in range(start, scale):
         owner = f"-c{c - c % every}"
         text = umbrella_iri.sub(lambda m, s=owner: f"<{m.group(1)}{s}{m.group(2) or ''}>", reviews)

@@ -29,6 +29,7 @@ of the step's process in MB.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -193,7 +194,7 @@ def work_build(store: str, release: str) -> None:
     ended = time.perf_counter()
     phases: dict[str, float] = {}
     points = [*marks, ("end", ended)]
-    for (line, at), (_, after) in zip(points, points[1:], strict=False):
+    for (line, at), (_, after) in itertools.pairwise(points):
         key = line.split(" ")[0] if not line.startswith("loading entries") else "loading"
         phases[key] = phases.get(key, 0.0) + after - at
     _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases)
@@ -291,7 +292,7 @@ def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
 
     log("curated build")
     curated = work / "curated"
-    lines, done = run_worker("build", str(curated / "store"), str(curated / "release"), timeout=timeout)
+    lines, _ = run_worker("build", str(curated / "store"), str(curated / "release"), timeout=timeout)
     if lines:
         line = lines[0]
         phases = line["phases"]
@@ -335,7 +336,8 @@ def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
         if scale in FULL_VALIDATION_SCALES:
             log(f"{scale}x: full validation")
             lines, ok = run_worker("validate-full", str(nquads), timeout=timeout)
-            rows.append(Row("build", "full validation (pySHACL, whole graph)", f"{scale}x", **_cells(lines, ok, timeout)))
+            rows.append(Row("build", "full validation (pySHACL, whole graph)", f"{scale}x",
+                            **_cells(lines, ok, timeout)))
             if ok:
                 full_validation[scale] = lines[0]["seconds"]
         if scale in RELEASE_SCALES:
@@ -414,7 +416,8 @@ def table(rows: list[Row], timeout: float) -> str:
         ratio = ""
         if r.seconds not in (None, float("inf")) and r.reference not in (None, float("inf"), 0):
             assert r.seconds is not None and r.reference is not None
-            ratio = f"{r.seconds / r.reference:.2f}" if r.section != "entry" else f"{r.reference / r.seconds:,.0f}x faster"
+            ratio = (f"{r.seconds / r.reference:.2f}" if r.section != "entry"
+                     else f"{r.reference / r.seconds:,.0f}x faster")
         if r.section == "build" and r.size and r.seconds not in (None, float("inf"), 0):
             assert r.seconds is not None
             r.note = (r.note + "; " if r.note else "") + f"{r.size / r.seconds:,.0f} quads/s"
@@ -429,7 +432,8 @@ def table(rows: list[Row], timeout: float) -> str:
 def machine() -> str:
     load = os.getloadavg()
     return (f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+            f"Python {platform.python_version()}, "
+            f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
             f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
 
 

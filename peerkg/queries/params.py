@@ -37,8 +37,8 @@ DECIMAL = re.compile(r"^[+-]?(\d{1,18}(\.\d{0,18})?|\.\d{1,18})$")
 MAX_STRING = 500
 # one IRI, or one quoted literal whose only escapes are \\ and \" (no \u: refused in values), optionally typed
 _IRI_TOKEN = r'<[^\x00-\x20<>"{}|^`\\]*>'
-ONE_TERM = re.compile(r'(?:%s|"(?:[^"\\\x00-\x1f\x7f]|\\[\\"])*"(?:\^\^%s|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)'
-                      % (_IRI_TOKEN, _IRI_TOKEN))
+ONE_TERM = re.compile("(?:" + _IRI_TOKEN + r'|"(?:[^"\\\x00-\x1f\x7f]|\\[\\"])*"(?:\^\^' + _IRI_TOKEN
+                      + r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)")
 
 
 # -- parameters -----------------------------------------------------------------------------------
