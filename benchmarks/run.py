@@ -445,7 +445,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
-    parser.add_argument("--work", type=Path, default=None, help="folder for stores and files (default: a temporary one)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for stores and files (default: a temporary one)")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     started = time.perf_counter()
