@@ -218,8 +218,7 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
         store = open_store(args.store, read_only=not args.into_store)
         graphs = store_graphs(store, progress)
-    progress(f"running HermiT on {len(graphs)} graphs (about 10 to 30 s)")
-    result = reason(graphs)
+    result = reason(graphs, progress=progress)
     _finish_progress()
     print(result.diagnostic(), file=sys.stderr)
     for datatype in result.unsupported_datatypes:

@@ -171,11 +171,26 @@ def test_a_binding_that_would_change_the_query_is_refused(typed: StoredQuery,
         bind(typed, {"text": "x"})
 
 
+def test_without_the_reparse_a_term_that_is_not_one_token_is_refused(typed: StoredQuery,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored queries run on the store without rdflib's re-parse: the one-term check still refuses."""
+    import peerkg.queries.params
+
+    monkeypatch.setattr(peerkg.queries.params, "term_syntax", lambda term: '"x" } ?s ?p ?o . VALUES ?z { 1')
+    with pytest.raises(QueryError, match="could not be bound safely; nothing was run"):
+        bind(typed, {"text": "x"}, reparse=False)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_without_the_reparse_a_hostile_string_binds_the_same_text(typed: StoredQuery, value: str) -> None:
+    assert bind(typed, {"text": value}, reparse=False) == bind(typed, {"text": value})
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=60))
 def test_any_text_is_refused_or_bound_as_exactly_that_literal(typed: StoredQuery, value: str) -> None:
     try:
-        text = bind(typed, {"text": value})
+        text = bind(typed, {"text": value}, reparse=False)  # checked by the re-parse below
     except QueryError as exc:
         assert "parameter text" in str(exc)
         return

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from peerkg.namespaces import bind_all
@@ -49,9 +49,11 @@ def write_release(nquads: str, folder: Path) -> list[Path]:
 
 
 def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled from their content, so serialisations are byte-stable."""
+    """The graph with blank nodes relabelled from their content, so serialisations are byte-stable (a graph
+    without blank nodes is only copied: relabelling would leave every triple as it is)."""
     result = bind_all(Graph())
-    for triple in to_canonical_graph(graph):
+    has_blank = any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+    for triple in to_canonical_graph(graph) if has_blank else graph:
         result.add(triple)
     return result
 

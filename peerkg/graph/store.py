@@ -78,6 +78,17 @@ def add_nquads(store: ox.Store, nquads: str) -> None:
         raise StoreError(f"the store was not changed: {exc}") from None
 
 
+def load_file(store: ox.Store, path: Path) -> None:
+    """Loads an N-Quads file into a fresh store with pyoxigraph's bulk loader, streaming from the file (the
+    graph is never held in Python objects). Not a transaction: use it inside `replaced_store`, which only
+    keeps the store when the load finished. Raises StoreError when the file cannot be read or parsed."""
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise StoreError(f"could not load {path}: {exc}") from None
+
+
 def sorted_nquads(store: ox.Store) -> str:
     """The whole store as N-Quads, lines sorted: the byte-for-byte fingerprint of its content."""
     data = store.dump(format=ox.RdfFormat.N_QUADS)

@@ -25,6 +25,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from peerkg.errors import PeerkgError
 from peerkg.namespaces import curie, graph_name, prefixes, project_base
+from peerkg.progress import Progress, quiet
 
 INFERRED_GRAPH = graph_name("inferred")
 # The graphs of the store that hold the evidence and its ontology; the query catalogue and earlier
@@ -179,20 +180,29 @@ def _merged_classes(world: Any, graph: Graph) -> list[tuple[str, str]]:
     return sorted(merged)
 
 
-def reason(graphs: list[tuple[str, Graph]], locate: bool = True) -> Reasoning:
+def reason(graphs: list[tuple[str, Graph]], locate: bool = True, progress: Progress = quiet) -> Reasoning:
     """Runs HermiT on the union of the named graphs. When the union is inconsistent and `locate` is set,
-    each entry graph is checked together with the ontology graphs to name the entries at fault."""
+    each entry graph is checked together with the ontology graphs to name the entries at fault. `progress`
+    gets one line per phase, with the seconds taken so far."""
     started = time.perf_counter()
+
+    def phase(text: str) -> None:
+        progress(f"{text} ({time.perf_counter() - started:.0f} s)")
+
     java = java_executable()
+    phase(f"merging {len(graphs)} graphs")
     graph = union(graphs)
+    phase(f"HermiT: consistency and classification of {len(graph):,} triples (about 10 to 30 s)")
     world, consistent = _hermit(graph, java)
     result = Reasoning(consistent, [], [], len(graph), 0.0, java, unsupported_datatypes(graph))
     if consistent:
+        phase("reading unsatisfiable classes and inferred memberships")
         result.unsatisfiable = sorted(str(c.iri) for c in world.inconsistent_classes()
                                       if not str(c.iri).startswith(str(OWL)))
         result.inferred = _inferred_types(world, graph)
         result.merged = _merged_classes(world, graph)
     elif locate:
+        phase("inconsistent: locating the entries at fault (a few more HermiT runs)")
         result.culprits = _locate(graphs, java)
     result.seconds = time.perf_counter() - started
     return result

@@ -4,8 +4,13 @@ and bound as the single value of the query's `VALUES ?name { ... }` block.
 A parameter value is never pasted into the query as text. It is first checked against the declared
 type and turned into one RDF term (an IRI of a known concept, a typed literal); that term, written in
 N-Triples syntax by this module, becomes the single value of the query's `VALUES ?name { ... }` block.
-The bound query is then parsed again (rdflib) and refused unless its algebra has the same shape as
-the stored query and binds the parameter to exactly that term: a value cannot change the query.
+Two checks make sure a value cannot change the query. Always: the written term must be exactly one
+SPARQL term token (`ONE_TERM`, a strict subset of the SPARQL grammar's IRIREF and quoted literals), and the
+bound text is the stored text with only the located VALUES blocks replaced. By default also: the bound
+query is parsed again (rdflib) and refused unless its algebra has the same shape as the stored query and
+binds the parameter to exactly that term. The stored queries of queries/ are run without that re-parse
+(`reparse=False`): their VALUES blocks are checked once by the test suite, and rdflib's parser is slow
+(60-270 ms a query) and not thread-safe.
 """
 
 
@@ -18,11 +23,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import SKOS, XSD
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 
 from peerkg.errors import QueryError
 from peerkg.namespaces import entity_base
@@ -36,6 +38,10 @@ DECIMAL = re.compile(r"^[+-]?(\d{1,18}(\.\d{0,18})?|\.\d{1,18})$")
 MAX_STRING = 500
 # rdflib's SPARQL parser (pyparsing) keeps state between calls: one parse at a time, e.g. in `peerkg serve`
 _PARSER_LOCK = threading.Lock()
+# one IRI, or one quoted literal whose only escapes are \\ and \" (no \u: refused in values), optionally typed
+_IRI_TOKEN = r'<[^\x00-\x20<>"{}|^`\\]*>'
+ONE_TERM = re.compile("(?:" + _IRI_TOKEN + r'|"(?:[^"\\\x00-\x1f\x7f]|\\[\\"])*"(?:\^\^' + _IRI_TOKEN
+                      + r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)")
 
 
 # -- parameters -----------------------------------------------------------------------------------
@@ -131,6 +137,12 @@ def term_syntax(term: URIRef | Literal) -> str:
 
 def algebra(text: str) -> Any:
     """rdflib's algebra of a query text (typed Any: rdflib's CompValue); raises QueryError when it does not parse."""
+    # imported here: rdflib's SPARQL parser (and pyparsing) take 0.2 s to import, and running a stored query
+    # on the store never needs them
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         with _PARSER_LOCK:
             return translateQuery(parseQuery(text)).algebra
@@ -168,8 +180,11 @@ def _bound_values(algebra: Any, name: str) -> list[list[Any]]:
     return blocks
 
 
-def bind(query: StoredQuery, params: Mapping[str, str] | None = None) -> str:
-    """The query text with each given parameter bound to its checked term (defaults stay as stored)."""
+def bind(query: StoredQuery, params: Mapping[str, str] | None = None, *, reparse: bool = True) -> str:
+    """The query text with each given parameter bound to its checked term (defaults stay as stored).
+    `reparse=False` skips the rdflib re-parse check (for the stored queries, whose VALUES blocks the tests
+    check); the one-term check always runs. Raises QueryError for an unknown parameter, a value that does not
+    fit its type, or a binding that could change the query."""
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.params))
     if unknown:
@@ -183,11 +198,14 @@ def bind(query: StoredQuery, params: Mapping[str, str] | None = None) -> str:
         match = values_block(name).search(query.text)
         if match is None:
             raise QueryError(f"query {query.name!r} has no VALUES block for its parameter {name!r}")
-        spans.append((match.start(), match.end(), f"VALUES ?{name} {{ {term_syntax(term)} }}"))
+        token = term_syntax(term)
+        if not ONE_TERM.fullmatch(token):
+            raise QueryError(f"parameter {name}: the value could not be bound safely; nothing was run")
+        spans.append((match.start(), match.end(), f"VALUES ?{name} {{ {token} }}"))
     text = query.text
     for start, end, block in sorted(spans, reverse=True):
         text = text[:start] + block + text[end:]
-    if bound:
+    if bound and reparse:
         before, after = algebra(query.text), algebra(text)
         same_shape = _shape(before) == _shape(after) and before.get("PV") == after.get("PV")
         for name, term in bound.items():

@@ -71,6 +71,32 @@ def plain(term: Term | None) -> Any:
     return str(term)
 
 
+_INTEGER_IRIS = frozenset(str(t) for t in INTEGER_TYPES)
+_DECIMAL, _BOOLEAN = str(XSD.decimal), str(XSD.boolean)
+_FLOATS = frozenset((str(XSD.double), str(XSD.float)))
+
+
+def plain_value(term: Any) -> Any:
+    """A pyoxigraph term (NamedNode, BlankNode, Literal, or None) as the plain Python value `plain` gives for
+    the same term in rdflib: int, Decimal, float, bool, str (IRIs and blank node ids as strings), or None."""
+    if term is None:
+        return None
+    lexical = term.value
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:  # an IRI or a blank node
+        return lexical
+    kind = datatype.value
+    if kind in _INTEGER_IRIS:
+        return _or_text(int, lexical)
+    if kind == _DECIMAL:
+        return _or_text(Decimal, lexical)
+    if kind in _FLOATS:
+        return _or_text(float, lexical)
+    if kind == _BOOLEAN:
+        return lexical in ("true", "1")
+    return lexical
+
+
 def _or_text(convert: Any, lexical: str) -> Any:
     try:
         return convert(lexical)

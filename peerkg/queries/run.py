@@ -13,30 +13,46 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from peerkg.errors import QueryError, StoreError
 from peerkg.graph.store import open_store, to_rdflib
 from peerkg.namespaces import expand
 from peerkg.queries.catalogue import get
 from peerkg.queries.params import algebra, bind
-from peerkg.queries.results import Result, Term
+from peerkg.queries.results import Result, Term, plain_value
 
 TIMEOUT_SECONDS = 120
 
 
 # -- running ----------------------------------------------------------------------------------------
 
-def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
-    """Runs a query on the embedded store, its named graphs seen as one default graph."""
+def _answer(text: str, store: Path | ox.Store | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     target = store if isinstance(store, ox.Store) else open_store(store, read_only=True)
     try:
-        answer = target.query(text, use_default_graph_as_union=True)
+        return target.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from None
     except OSError as exc:
         raise StoreError(f"the store could not answer: {exc}") from None
+
+
+def local_records(text: str, store: Path | ox.Store | None = None) -> list[dict[str, Any]]:
+    """A SELECT query's rows on the embedded store as plain Python data, converted straight from pyoxigraph's
+    terms (as `Result.records` gives them, without rdflib terms in between). Raises QueryError for a query
+    that does not parse or is no SELECT, StoreError when the store cannot answer."""
+    answer = _answer(text, store)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("only a SELECT query has rows")
+    variables = [v.value for v in answer.variables]
+    try:
+        return [{name: plain_value(solution[name]) for name in variables} for solution in answer]
+    except OSError as exc:
+        raise StoreError(f"the store could not answer: {exc}") from None
+
+
+def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
+    """Runs a query on the embedded store, its named graphs seen as one default graph."""
+    answer = _answer(text, store)
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
@@ -63,6 +79,10 @@ def _from_json(binding: Mapping[str, str]) -> Term:
 
 def run_remote(text: str, endpoint: str) -> Result:
     """Runs a query on a SPARQL endpoint through SPARQLWrapper (SELECT and ASK as JSON, graphs as N-Triples)."""
+    # imported here: only a remote query needs SPARQLWrapper (start-up of local queries stays short)
+    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
     if not re.match(r"^https?://", endpoint):
         raise QueryError(f"endpoint {endpoint!r} is not an http(s) URL")
     parsed = algebra(text)  # refuses updates and text that is no query, before anything is sent
@@ -112,9 +132,10 @@ def check_endpoint(endpoint: str) -> None:
 
 def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
           endpoint: str | None = None) -> Result:
-    """Runs a stored query by name with checked parameters; on an endpoint, after `check_endpoint`.
+    """Runs a stored query by name with checked parameters (peerkg.queries.params.bind; on the embedded store
+    without rdflib's re-parse, see there); on an endpoint, after `check_endpoint`.
     Raises QueryError (unknown query, bad parameter, endpoint without the graph) or StoreError."""
-    text = bind(get(name), params)
+    text = bind(get(name), params, reparse=bool(endpoint))
     if endpoint:
         check_endpoint(endpoint)
     return sparql(text, store=store, endpoint=endpoint)
@@ -123,7 +144,9 @@ def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | o
 def rows(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
          endpoint: str | None = None) -> list[dict[str, Any]]:
     """A stored query's rows as plain Python data (one dict per row)."""
-    return query(name, params, store=store, endpoint=endpoint).records()
+    if endpoint:
+        return query(name, params, endpoint=endpoint).records()
+    return local_records(bind(get(name), params, reparse=False), store)
 
 
 def dataframe(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,

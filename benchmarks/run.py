@@ -1,0 +1,460 @@
+"""peerkg's speed at scale, measured side by side in one run and printed as one table.
+
+    python benchmarks/run.py                      # scales 1, 100 and 1,000
+    python benchmarks/run.py --scales 1           # the curated scale only (about a minute)
+    python benchmarks/run.py --scales 1,100 --timeout 120
+
+For each scale k the evidence base is generated (benchmarks/generate.py --scale k: the curated reviews copied
+k times, one umbrella review per 100 copies), then measured, each step in a fresh Python process (so its peak
+memory is its own, and a step that runs past --timeout seconds is stopped and shown as `>T`):
+
+- build: the N-Quads loaded through peerkg (`peerkg.graph.store.load_file`, streaming) beside pyoxigraph's
+  own bulk load of the same file (the floor); full SHACL validation of the whole graph; the release files.
+  The curated graph is also built by `peerkg build` itself (phases from its progress lines).
+- query: each stored query through peerkg's API (`peerkg.queries.rows`, parameters bound to their defaults
+  where it has any) beside the same SPARQL on raw pyoxigraph over the same store (every cell read), and on
+  rdflib's in-memory Dataset (union default graph) at 1x and 100x; the ratio to raw pyoxigraph; the growth
+  from 100x to 1,000x.
+- entry: `peerkg validate` and `peerkg add` of one new entry in a fresh process, and warm (in-process
+  incremental validation, median of 4 new entries); the full re-validation's ratio to the warm one.
+- export: each format of the curated store beside the store's own N-Quads dump.
+- start-up: `python -c "import peerkg"`, `peerkg --help`, `peerkg query counts` in fresh processes (best of 3).
+- serve: not measured while this tree has no SPARQL endpoint (peerkg.serving).
+
+Columns: seconds through peerkg, seconds of the reference (raw pyoxigraph, the bulk loader, the store's dump,
+the warm validation), their ratio, rdflib's seconds, size (rows or quads), growth 100x->1,000x, peak memory
+of the step's process in MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+RDFLIB_SCALES = (1, 100)
+FULL_VALIDATION_SCALES = (1, 100)
+RELEASE_SCALES = (1,)
+
+
+# -- workers: each runs in a fresh process and prints one JSON line per measurement ----------------------
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _emit(**values: Any) -> None:
+    print(json.dumps({**values, "peak_mb": round(_peak_mb(), 1)}), flush=True)
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def work_bulk(nquads: str, store: str) -> None:
+    """pyoxigraph's own bulk loader: the floor of any load."""
+    import pyoxigraph as ox
+
+    target = ox.Store(store)
+    seconds, _ = _timed(lambda: (target.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS), target.flush()))
+    _emit(seconds=seconds, size=len(target))
+
+
+def work_load(nquads: str, store: str) -> None:
+    """The same file loaded through peerkg (streaming into a store that replaces the old one)."""
+    from peerkg.graph.store import load_file, replaced_store
+
+    def load() -> int:
+        with replaced_store(Path(store)) as target:
+            load_file(target, Path(nquads))
+            return len(target)
+
+    seconds, size = _timed(load)
+    _emit(seconds=seconds, size=size)
+
+
+def _rdflib_dataset(nquads: str) -> Any:
+    from rdflib import Dataset
+
+    dataset = Dataset(default_union=True)
+    dataset.parse(nquads, format="nquads")
+    return dataset
+
+
+def work_validate_full(nquads: str) -> None:
+    """pySHACL with the entry shapes over the whole graph (what a full re-validation costs)."""
+    from rdflib import Graph
+
+    from peerkg.validation.shapes import run_shapes
+
+    seconds_read, dataset = _timed(lambda: _rdflib_dataset(nquads))
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    seconds, (results, _) = _timed(lambda: run_shapes(graph))
+    _emit(seconds=seconds, size=len(graph), note=f"{len(results)} results; read {seconds_read:.1f}s")
+
+
+def work_release(nquads: str, out: str) -> None:
+    """The four release files written from the N-Quads."""
+    from peerkg.graph.release import write_release
+
+    text = Path(nquads).read_text("utf-8")
+    seconds, _ = _timed(lambda: write_release(text, Path(out)))
+    _emit(seconds=seconds, size=text.count("\n"))
+
+
+def _raw_rows(store: Any, text: str) -> int:
+    import pyoxigraph as ox
+
+    answer = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    names = [v.value for v in answer.variables]
+    n = 0
+    for solution in answer:
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                _ = term.value
+        n += 1
+    return n
+
+
+def work_query(store: str, name: str, repeat: str) -> None:
+    """One stored query through peerkg's API and the same text on raw pyoxigraph, best of `repeat`."""
+    import pyoxigraph as ox
+
+    from peerkg.queries.catalogue import get
+    from peerkg.queries.run import rows
+
+    query = get(name)
+    params = {p.name: p.default for p in query.params.values()}
+    target = ox.Store.read_only(store)
+    api, raw = [], []
+    size = 0
+    for _ in range(int(repeat)):
+        seconds, found = _timed(lambda: rows(name, params or None, store=target))
+        api.append(seconds)
+        size = len(found)
+        seconds, _ = _timed(lambda: _raw_rows(target, query.text))
+        raw.append(seconds)
+    _emit(seconds=min(api), reference=min(raw), size=size)
+
+
+def work_rdflib_queries(nquads: str) -> None:
+    """Every stored query on rdflib's in-memory Dataset (its default graph the union of the named graphs)."""
+    from peerkg.queries.catalogue import stored_queries
+
+    seconds, dataset = _timed(lambda: _rdflib_dataset(nquads))
+    _emit(name="(load)", seconds=seconds)
+    for query in stored_queries().values():
+        seconds, found = _timed(lambda q=query: len(list(dataset.query(q.text))))
+        _emit(name=query.name, seconds=seconds, size=found)
+
+
+def work_entry_warm(store: str, entries: str) -> None:
+    """Incremental validation of new entries in one process: the first call (cold) and the median of the rest."""
+    import pyoxigraph as ox
+
+    from peerkg.loaders import load_entry
+    from peerkg.validation import validate_entry
+
+    target = ox.Store.read_only(store)
+    loaded = [load_entry(p) for p in sorted(Path(entries).glob("*.yaml"))]
+    times = [_timed(lambda e=e: validate_entry(e, [target]))[0] for e in loaded]
+    _emit(seconds=statistics.median(times[1:]), cold=times[0])
+
+
+def work_build(store: str, release: str) -> None:
+    """`build` of the curated graph in process, each phase timed from its progress lines."""
+    from peerkg.commands.build import build
+
+    marks: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    summary = build(Path(store), Path(release), progress=lambda line: marks.append((line, time.perf_counter())))
+    ended = time.perf_counter()
+    phases: dict[str, float] = {}
+    points = [*marks, ("end", ended)]
+    for (line, at), (_, after) in itertools.pairwise(points):
+        key = line.split(" ")[0] if not line.startswith("loading entries") else "loading"
+        phases[key] = phases.get(key, 0.0) + after - at
+    _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases)
+
+
+def work_export(store: str) -> None:
+    """Each export format of the store beside the store's own N-Quads dump."""
+    import pyoxigraph as ox
+
+    from peerkg.commands.export import export_store
+
+    target = ox.Store.read_only(store)
+    dump, _ = _timed(lambda: target.dump(format=ox.RdfFormat.N_QUADS))
+    for fmt in ("ttl", "nt", "jsonld", "trig"):
+        seconds, _ = _timed(lambda f=fmt: export_store(Path(store), f))
+        _emit(name=fmt, seconds=seconds, reference=dump)
+
+
+WORKERS: dict[str, Callable[..., None]] = {
+    "bulk": work_bulk, "load": work_load, "validate-full": work_validate_full, "release": work_release,
+    "query": work_query, "rdflib-queries": work_rdflib_queries, "entry-warm": work_entry_warm,
+    "build": work_build, "export": work_export,
+}
+
+
+# -- the parent: runs the workers with a time limit, collects rows --------------------------------------
+
+@dataclass
+class Row:
+    section: str
+    what: str
+    scale: str
+    seconds: float | None = None       # None: not measured; inf: stopped at the time limit
+    reference: float | None = None
+    rdflib: float | None = None
+    size: int | None = None
+    growth: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_worker(name: str, *args: str, timeout: float) -> tuple[list[dict[str, Any]], bool]:
+    """The JSON lines a worker printed, and whether it finished before `timeout` seconds."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen([sys.executable, __file__, "--worker", name, *args], stdout=out,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            _, err = process.communicate(timeout=timeout)
+            finished = process.returncode == 0
+            if not finished:
+                sys.stderr.write(f"worker {name} failed:\n{err[-2000:]}\n")
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            finished = False
+        out.seek(0)
+        lines = [json.loads(line) for line in out if line.startswith("{")]
+    return lines, finished
+
+
+def wall(command: list[str], repeat: int = 3, cwd: Path | None = None) -> float:
+    """The best wall-clock seconds of `command` in a fresh process over `repeat` runs."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def peerkg_command() -> list[str]:
+    return [sys.executable, "-m", "peerkg.cli"]
+
+
+def log(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
+    """Every row of the table."""
+    from generate import write_new_entries, write_scaled
+
+    from peerkg.queries.catalogue import stored_queries
+
+    rows: list[Row] = []
+    peerkg = peerkg_command()
+
+    log("start-up")
+    for what, command in (("python -c 'import peerkg'", [sys.executable, "-c", "import peerkg"]),
+                          ("peerkg --help", [*peerkg, "--help"])):
+        rows.append(Row("start-up", what, "-", wall(command)))
+
+    log("curated build")
+    curated = work / "curated"
+    lines, _ = run_worker("build", str(curated / "store"), str(curated / "release"), timeout=timeout)
+    if lines:
+        line = lines[0]
+        phases = line["phases"]
+        rows.append(Row("build", "peerkg build, curated (in process)", "curated", line["seconds"],
+                        size=line["size"], peak_mb=line["peak_mb"],
+                        note=", ".join(f"{k} {v:.2f}s" for k, v in phases.items())))
+    rows.append(Row("build", "peerkg build, curated (fresh process)", "curated",
+                    wall([*peerkg, "--quiet", "build", "--store", str(curated / "store2"), "--release",
+                          str(curated / "release2")], repeat=1)))
+    rows.append(Row("start-up", "peerkg query counts", "curated",
+                    wall([*peerkg, "query", "counts", "--store", str(curated / "store")])))
+    lines, _ = run_worker("export", str(curated / "store"), timeout=timeout)
+    for line in lines:
+        rows.append(Row("export", f"export --format {line['name']}", "curated", line["seconds"],
+                        line["reference"], peak_mb=line["peak_mb"], note="reference: the store's N-Quads dump"))
+
+    new_entries = write_new_entries(work / "new", 6)
+    query_rows: dict[tuple[str, int], Row] = {}
+    full_validation: dict[int, float] = {}
+    for scale in scales:
+        folder = work / f"{scale}x"
+        folder.mkdir(parents=True, exist_ok=True)
+        nquads = folder / "graph.nq"
+        log(f"{scale}x: generating")
+        seconds, quads = _timed(lambda n=nquads, s=scale: write_scaled(n, s))
+        rows.append(Row("build", "generate the N-Quads (benchmarks/generate.py)", f"{scale}x", seconds, size=quads))
+        log(f"{scale}x: bulk load (floor)")
+        floor, _ = run_worker("bulk", str(nquads), str(folder / "floor"), timeout=timeout)
+        shutil.rmtree(folder / "floor", ignore_errors=True)
+        log(f"{scale}x: load through peerkg")
+        store = folder / "store"
+        loaded, ok = run_worker("load", str(nquads), str(store), timeout=timeout)
+        row = Row("build", "load (peerkg, streaming)", f"{scale}x", **_cells(loaded, ok, timeout))
+        if floor:
+            row.reference = floor[0]["seconds"]
+            row.note = f"reference: pyoxigraph bulk_load, peak {floor[0]['peak_mb']:.0f} MB"
+        rows.append(row)
+        if not ok:
+            log(f"{scale}x: the store could not be loaded within the time limit; the rest of this scale is skipped")
+            continue
+        if scale in FULL_VALIDATION_SCALES:
+            log(f"{scale}x: full validation")
+            lines, ok = run_worker("validate-full", str(nquads), timeout=timeout)
+            rows.append(Row("build", "full validation (pySHACL, whole graph)", f"{scale}x",
+                            **_cells(lines, ok, timeout)))
+            if ok:
+                full_validation[scale] = lines[0]["seconds"]
+        if scale in RELEASE_SCALES:
+            log(f"{scale}x: release files")
+            lines, ok = run_worker("release", str(nquads), str(folder / "release"), timeout=timeout)
+            rows.append(Row("build", "release files (4 formats)", f"{scale}x", **_cells(lines, ok, timeout)))
+        for name in stored_queries():
+            log(f"{scale}x: query {name}")
+            lines, ok = run_worker("query", str(store), name, "3" if scale < 100 else "1", timeout=timeout)
+            row = Row("query", name, f"{scale}x", **_cells(lines, ok, timeout))
+            if lines:
+                row.reference = lines[0]["reference"]
+            query_rows[(name, scale)] = row
+        if scale in RDFLIB_SCALES:
+            log(f"{scale}x: rdflib")
+            lines, _ = run_worker("rdflib-queries", str(nquads), timeout=timeout * 4)
+            for line in lines:
+                if line["name"] in stored_queries():
+                    query_rows[(line["name"], scale)].rdflib = line["seconds"]
+            missing = [n for n in stored_queries() if query_rows[(n, scale)].rdflib is None]
+            for name in missing:
+                query_rows[(name, scale)].rdflib = float("inf")
+        log(f"{scale}x: new entry")
+        rows.append(Row("entry", "peerkg validate (fresh process)", f"{scale}x",
+                        wall([*peerkg, "--quiet", "validate", str(new_entries[0]), "--store", str(store)])))
+        lines, ok = run_worker("entry-warm", str(store), str(work / "new"), timeout=timeout)
+        warm = Row("entry", "validate warm (incremental, in process)", f"{scale}x", **_cells(lines, ok, timeout))
+        if lines:
+            warm.note = f"first call {lines[0]['cold']:.2f}s"
+            if scale in full_validation:
+                warm.reference = full_validation[scale]
+                warm.note += "; reference: full validation"
+        rows.append(warm)
+        rows.append(Row("entry", "peerkg add (fresh process)", f"{scale}x",
+                        wall([*peerkg, "--quiet", "add", str(new_entries[-1]), "--store", str(store)], repeat=1)))
+        shutil.rmtree(store, ignore_errors=True)
+        nquads.unlink()
+    for name in stored_queries():
+        for scale in scales:
+            row = query_rows.get((name, scale))
+            if row is None:
+                continue
+            if scale == 1000 and (name, 100) in query_rows:
+                before = query_rows[(name, 100)].seconds
+                if before and row.seconds and before != float("inf"):
+                    row.growth = row.seconds / before
+            rows.append(row)
+    rows.append(Row("serve", "stored query over HTTP, 1 and 20 clients", "-",
+                    note="not measured: this tree has no SPARQL endpoint (peerkg.serving) yet"))
+    return rows
+
+
+def _cells(lines: list[dict[str, Any]], finished: bool, timeout: float) -> dict[str, Any]:
+    if not lines:
+        return {"seconds": float("inf") if not finished else None, "note": "stopped at the time limit"
+                if not finished else ""}
+    line = lines[0]
+    return {"seconds": line["seconds"], "size": line.get("size"), "peak_mb": line.get("peak_mb"),
+            "note": line.get("note", "")}
+
+
+def _seconds(value: float | None, timeout: float) -> str:
+    if value is None:
+        return ""
+    if value == float("inf"):
+        return f">{timeout:.0f}"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def table(rows: list[Row], timeout: float) -> str:
+    """The rows as one Markdown table."""
+    head = ["section", "what", "scale", "peerkg s", "reference s", "ratio", "rdflib s", "rows/quads",
+            "growth 100x->1000x", "peak MB", "note"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        ratio = ""
+        if r.seconds not in (None, float("inf")) and r.reference not in (None, float("inf"), 0):
+            assert r.seconds is not None and r.reference is not None
+            ratio = (f"{r.seconds / r.reference:.2f}" if r.section != "entry"
+                     else f"{r.reference / r.seconds:,.0f}x faster")
+        if r.section == "build" and r.size and r.seconds not in (None, float("inf"), 0):
+            assert r.seconds is not None
+            r.note = (r.note + "; " if r.note else "") + f"{r.size / r.seconds:,.0f} quads/s"
+        cells = [r.section, r.what, r.scale, _seconds(r.seconds, timeout), _seconds(r.reference, timeout), ratio,
+                 _seconds(r.rdflib, timeout * 4), f"{r.size:,}" if r.size is not None else "",
+                 f"{r.growth:.1f}x" if r.growth is not None else "",
+                 f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "", r.note]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return (f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, "
+            f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        WORKERS[sys.argv[2]](*sys.argv[3:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for stores and files (default: a temporary one)")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+        rows = measure(scales, args.timeout, Path(tmp))
+    print(table(rows, args.timeout))
+    print(f"{machine()}; whole run {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
