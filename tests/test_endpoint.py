@@ -4,47 +4,14 @@ embedded store does."""
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import free_port, oxigraph_binary, oxigraph_server
 from test_queries import EXPECTED_FILES, QUERY_FILES, Expected, differences, read_expected
-
-STARTUP_LIMIT_SECONDS = 60  # how long to wait for the server to listen; not an assertion on speed
-
-
-def oxigraph_binary() -> str:
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    assert found, "the oxigraph server binary is missing: pip install oxigraph (in the test extra)"
-    return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_listening(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise RuntimeError(f"oxigraph did not listen on {url} within {STARTUP_LIMIT_SECONDS}s")
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +25,8 @@ def endpoint(store: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     binary = oxigraph_binary()
     subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(dump)],
                    check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_until_listening(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with oxigraph_server(folder / "db", "--union-default-graph") as (url, _):
+        yield url + "/query"
 
 
 def count_quads(url: str) -> int:
