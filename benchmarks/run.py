@@ -19,7 +19,7 @@ memory is its own, and a step that runs past --timeout seconds is stopped and sh
   incremental validation, median of 4 new entries); the full re-validation's ratio to the warm one.
 - export: each format of the curated store beside the store's own N-Quads dump.
 - start-up: `python -c "import peerkg"`, `peerkg --help`, `peerkg query counts` in fresh processes (best of 3).
-- serve: not measured while this tree has no SPARQL endpoint (peerkg.serving).
+- serve: `peerkg serve` on the curated graph, every stored query over HTTP with 1 and 20 clients (p50, p95).
 
 Columns: seconds through peerkg, seconds of the reference (raw pyoxigraph, the bulk loader, the store's dump,
 the warm validation), their ratio, rdflib's seconds, size (rows or quads), growth 100x->1,000x, peak memory
@@ -385,8 +385,33 @@ def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
                 if before and row.seconds and before != float("inf"):
                     row.growth = row.seconds / before
             rows.append(row)
-    rows.append(Row("serve", "stored query over HTTP, 1 and 20 clients", "-",
-                    note="not measured: this tree has no SPARQL endpoint (peerkg.serving) yet"))
+    rows.extend(serve_rows(work))
+    return rows
+
+
+def serve_rows(work: Path, seconds: float = 5.0) -> list[Row]:
+    """`peerkg serve` on the curated graph: every stored query over HTTP (benchmarks/serve_speed.py) with 1
+    and 20 clients for `seconds` each; the row's seconds are the p50 latency, the note p95 and throughput."""
+    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from serve_speed import load
+    from servers import peerkg_serve
+
+    from peerkg.commands.build import build
+
+    store = work / "serve-store"
+    build(store, None)
+    rows = []
+    with peerkg_serve(store) as (base, _):
+        load(base, 2, 1.0)  # warm up the workers
+        for clients in (1, 20):
+            stats = load(base, clients, seconds)
+            rows.append(Row("serve", f"stored queries over HTTP, {clients} client(s)", "1x",
+                            stats.percentile(50), size=len(stats.latencies),
+                            note=f"p50; p95 {stats.percentile(95) * 1000:.0f} ms; "
+                                 f"{len(stats.latencies) / stats.seconds:.1f} requests/s; "
+                                 f"{len(stats.failures)} failed"))
+    shutil.rmtree(store, ignore_errors=True)
     return rows
 
 
