@@ -288,7 +288,9 @@ def read_csv_folder(folder: Path) -> list[Table]:
         try:
             text = data.decode("utf-8-sig")
             # the csv module's own quoting rules: a quoted cell keeps its line breaks (and U+2028)
-            rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline="")))
+            # a line break inside a cell is kept, as "\n": the form an .xlsx cell (XML) and YAML give it
+            rows: list[list[Any]] = [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
+                                     for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as exc:
             problems.append(Problem(str(path), f"not UTF-8 CSV text: {exc}", rule="syntax"))
             continue

@@ -16,7 +16,7 @@ from rdflib.term import Node
 from peerkg.errors import Problem
 from peerkg.loaders import Entry, Place
 from peerkg.loaders.fieldmap import entry_format
-from peerkg.loaders.lexical import lexical_problem
+from peerkg.loaders.lexical import invisible, invisible_hint, lexical_problem
 from peerkg.namespaces import curie, entity_base, expand
 from peerkg.validation.context import static_context
 from peerkg.validation.shapes import ShapeResult, about_field, shapes_graph
@@ -137,6 +137,8 @@ def hint(result: ShapeResult, graph: Graph | None = None) -> str:
     value = result.value
     if graph is not None and result.rule == "EffectEstimate-ratio-above-zero":
         return _log_ratio_hint(result, graph)
+    if isinstance(value, Literal | URIRef) and invisible(unquote(str(value))):
+        return invisible_hint(unquote(str(value)))
     if result.component == "NodeConstraintComponent" and isinstance(value, URIRef):
         scheme_shape = shapes.value(result.shape, SH.node)
         scheme = None
