@@ -285,8 +285,9 @@ class _Walker:
             if not number.is_finite():
                 self.problem(path, node, f"{name!r} must be a finite number", rule="wrong-datatype")
                 return None
-            # the canonical lexical form of xsd:decimal always has a point (27 -> "27.0"), as Turtle writes it
-            lexical = format(number, "f")
+            # the canonical lexical form of xsd:decimal: no trailing zeros ("9.30" -> "9.3", as rdflib reads
+            # Turtle), and always a point (27 -> "27.0")
+            lexical = format(number.normalize(), "f")
             return Literal(lexical if "." in lexical else lexical + ".0", datatype=XSD.decimal)
         raise ValueError(f"entry-format.yaml uses unsupported datatype {datatype}")
 
