@@ -282,7 +282,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from peerkg.commands.template import write_template
 
-    write_template(args.file, args.entry)
+    write_template(args.file, args.entry, args.force)
     print(f"wrote {args.file}", file=sys.stderr)
     return EXIT_OK
 
@@ -411,6 +411,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="the workbook to write (.xlsx), or a folder for its sheets as CSV files")
     p.add_argument("--entry", type=Path, action="append", default=[], metavar="ENTRY",
                    help="fill the workbook with this curated entry (.yaml; repeatable)")
+    p.add_argument("--force", action="store_true", help="overwrite the workbook (or its CSV files) if it exists")
     _serving_args(subs["serve"], subs["push"])
     return top
 

@@ -11,9 +11,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from peerkg.errors import InputError, Problem
+from peerkg.loaders import yaml12
 from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
 from peerkg.loaders.yaml_entry import load_yaml
@@ -31,7 +30,7 @@ Rows = dict[str, list[dict[str, Any]]]
 def entry_rows(path: Path) -> Rows:
     """A curated YAML entry as rows of the workbook's sheets; InputError for what the workbook cannot hold."""
     load_yaml(path)  # refuses a broken entry (and YAML aliases) before it is read as plain data
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml12.load(path.read_text("utf-8"))
     lay = layout()
     fmt = entry_format()
     file = str(path)
@@ -94,9 +93,22 @@ def _cell(sheet: Sheet, column: str, value: Any, problems: list[Problem], file: 
 
 # -- the workbook -----------------------------------------------------------------------------------------
 
-def write_template(path: Path, entries: list[Path] | None = None) -> None:
-    """A blank workbook, or one holding the given curated entries; a folder of CSV files if `path` has no
-    .xlsx suffix."""
+def write_template(path: Path, entries: list[Path] | None = None, force: bool = False) -> None:
+    """A blank workbook, or one holding the given curated entries: an .xlsx file, or a folder of CSV files
+    when `path` has no suffix. Raises InputError for another suffix (e.g. .xls, .csv), and for a workbook (or
+    a folder holding the workbook's CSV files) that exists already, unless `force`: a filled workbook is
+    never overwritten by accident."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ""):
+        raise InputError([Problem(str(path), f"peerkg writes the workbook as .xlsx (or as a folder of CSV files), "
+                                  f"not as {path.suffix}", hint=f"name it {path.with_suffix('.xlsx').name}, or give "
+                                  "a folder name without a suffix", rule="file-type")])
+    taken = path.exists() and (path.is_file() or any((path / s.csv).exists() for s in layout().sheets.values()))
+    if taken and not force:
+        raise InputError([Problem(str(path), "exists already: the template would overwrite it",
+                                  hint="give another name, or --force to overwrite it", rule="exists")])
+    if path.is_dir() and suffix == ".xlsx":
+        raise InputError([Problem(str(path), "is a folder", rule="file-type")])
     rows: Rows = {name: [] for name in layout().sheets}
     problems: list[Problem] = []
     for entry in entries or []:
@@ -107,7 +119,7 @@ def write_template(path: Path, entries: list[Path] | None = None) -> None:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    if path.suffix.lower() == ".xlsx":
+    if suffix == ".xlsx":
         path.write_bytes(workbook_bytes(rows))
     else:
         write_csv_folder(path, rows)
@@ -160,6 +172,7 @@ def workbook_bytes(rows: Rows) -> bytes:
                 if value is None:
                     continue
                 cell = ws.cell(row=number, column=index, value=value)
+                cell.number_format = ws.column_dimensions[get_column_letter(index)].number_format
                 if isinstance(value, str):
                     cell.data_type = "s"  # text stays text, even when it starts with "="
     _write_readme(readme, lay)
@@ -240,14 +253,30 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
         validation = DataValidation(type="decimal", allow_blank=True)
         validation.error = "a number (with a point as the decimal mark)"
     else:
-        if spec is not None and spec.year_month:
-            for row in ws.iter_rows(min_row=2, max_row=MAX_ROWS, min_col=ws[letter + "1"].column,
-                                    max_col=ws[letter + "1"].column):
-                row[0].number_format = "@"
+        _number_format(ws, letter, spec)
         return
+    _number_format(ws, letter, spec)
     validation.showErrorMessage = True
     ws.add_data_validation(validation)
     validation.add(cells)
+
+
+def _number_format(ws: Any, letter: str, spec: Field | None) -> None:
+    """Formats the column's cells so that the spreadsheet keeps what is typed: text columns as Text ("@", so
+    "3-6" or "TRUE" is not turned into a date or a boolean), whole-number columns as "0", number columns as
+    "General" (never a percentage). Vocabulary and structural columns are left as they are."""
+    if spec is None or spec.kind not in ("datatype", "link", "identifier"):
+        return
+    if spec.kind != "datatype" or spec.target == "xsd:string":
+        number_format = "@"
+    elif spec.target in ("xsd:integer", "xsd:nonNegativeInteger", "xsd:positiveInteger"):
+        number_format = "0"
+    elif spec.target == "xsd:decimal":
+        number_format = "General"
+    else:
+        return
+    # the column's style (<col style>): Excel gives it to every cell typed into the column
+    ws.column_dimensions[letter].number_format = number_format
 
 
 def rules(sheet: Sheet, column: str) -> FieldRules:

@@ -27,6 +27,7 @@ class Field:
     on: str = ""
     numbers_as_text: bool = False
     year_month: bool = False  # text like "2012-01"; a date cell of a workbook is read as its year and month
+    percentage: bool = False  # a number of percent (I² 48 for 48%); a workbook cell formatted as % is read x100
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         on=str(spec.get("holder", "")),
         numbers_as_text=bool(spec.get("numbers_as_text", False)),
         year_month=bool(spec.get("year_month", False)),
+        percentage=bool(spec.get("percentage", False)),
     )
 
 

@@ -12,6 +12,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, read_text
 from peerkg.loaders.fieldmap import entry_format
+from peerkg.loaders.lexical import ill_typed_literals, quiet_literal_casts
+from peerkg.namespaces import curie
 
 
 def _remote_contexts(value: Any) -> list[str]:
@@ -49,7 +51,8 @@ def _parse(path: Path, rdf_format: str) -> Graph:
                                       rule="remote-context")])
     graph = Graph()
     try:
-        graph.parse(data=text, format=rdf_format, publicID=fmt.base)
+        with quiet_literal_casts():
+            graph.parse(data=text, format=rdf_format, publicID=fmt.base)
     # rdflib's parsers signal bad input with several exception types
     except (BadSyntax, SyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
@@ -80,4 +83,22 @@ def load_rdf(path: Path, rdf_format: str) -> Entry:
                        if f.kind == "link"}
     links = [Link(o, link_properties[p], file, ident, str(p), None)
              for s, p, o in graph if p in link_properties and isinstance(o, URIRef)]
-    return Entry(id=ident, kind=kind, file=file, subject=subject, graph=graph, links=links)
+    problems, refused = _ill_typed(graph, file, ident, fmt.base)
+    return Entry(id=ident, kind=kind, file=file, subject=subject, graph=graph, links=links, problems=problems,
+                 refused=refused)
+
+
+def _ill_typed(graph: Graph, file: str, ident: str,
+               base: str) -> tuple[list[Problem], set[tuple[URIRef, URIRef | None]]]:
+    """Takes every literal outside its datatype's lexical space out of `graph` (no shape ever sees one) and
+    reports it as a problem of its field."""
+    problems: list[Problem] = []
+    refused: set[tuple[URIRef, URIRef | None]] = set()
+    for bad in ill_typed_literals(graph):
+        graph.remove((bad.subject, bad.property, bad.literal))
+        node = str(bad.subject)[len(base):] if str(bad.subject).startswith(base) else str(bad.subject)
+        problems.append(Problem(file, bad.message, ident, f"{node} {curie(bad.property)}", None, bad.hint,
+                                "wrong-datatype"))
+        if isinstance(bad.subject, URIRef):
+            refused.add((bad.subject, bad.property))
+    return problems, refused

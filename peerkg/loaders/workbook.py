@@ -10,9 +10,11 @@ from __future__ import annotations
 # openpyxl and defusedxml are imported where a workbook is read, so that reading YAML entries never loads them.
 import csv
 import datetime
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import yaml
 
 from peerkg import resources
 from peerkg.errors import InputError, Problem
+from peerkg.loaders import yaml12
 from peerkg.loaders.base import LoadedFile, Place
 from peerkg.loaders.fieldmap import EntryFormat, Field, entry_format
 from peerkg.loaders.yaml_entry import load_yaml_text
@@ -171,33 +174,89 @@ def check_xlsx(path: Path) -> None:
 
 
 def read_xlsx(path: Path) -> list[Table]:
-    """The sheets of an .xlsx workbook as tables; raises InputError for what is not a plain workbook or has unknown
-    sheets."""
+    """The sheets of an .xlsx workbook as tables; raises InputError for what is not a plain workbook, has unknown
+    sheets or merged cells. A cell is read as the value Excel shows: a formula by its computed value, a
+    percentage cell of a percentage field (I²) as its percent; a cell whose type the curator did not mean
+    (a date or true/false in a text column, a formula never computed) becomes a `yaml12.Refused` value."""
     check_xlsx(path)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     file = str(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
+        # the formulas, number formats and merged cells; then the values Excel computed and saved
+        book = load_workbook(path, data_only=False)
+        values = load_workbook(path, data_only=True)
     except (InvalidFileException, KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError) as exc:
         raise _refuse(file, f"openpyxl cannot read the workbook: {exc}", "syntax") from None
     tables, problems = [], []
-    try:
-        for name in book.sheetnames:
-            if name in (README_SHEET, LISTS_SHEET):
-                continue
-            sheet = layout().sheets.get(name)
-            if sheet is None:
-                problems.append(_unknown_sheet(file, name))
-                continue
-            rows = list(book[name].iter_rows(values_only=True))
-            tables.append(_table(sheet, file, [list(r) for r in rows], csv_file=False))
-    finally:
-        book.close()
+    for name in book.sheetnames:
+        if name in (README_SHEET, LISTS_SHEET):
+            continue
+        sheet = layout().sheets.get(name)
+        if sheet is None:
+            problems.append(_unknown_sheet(file, name))
+            continue
+        ws, computed = book[name], values[name]
+        merged = sorted(str(r) for r in ws.merged_cells.ranges if r.max_row >= 2)
+        if merged:
+            problems.append(Problem(file, f"cells {', '.join(merged)} are merged: a merged cell gives its value "
+                                    "to its first row only", field=f"sheet {name!r}",
+                                    hint="unmerge them and write the value in every row it belongs to",
+                                    rule="merged-cells"))
+            continue
+        rows: list[list[Any]] = []
+        header: list[str] = []
+        for r in range(1, ws.max_row + 1):
+            row = []
+            for c in range(1, ws.max_column + 1):
+                cell = ws.cell(row=r, column=c)
+                value = computed.cell(row=r, column=c).value
+                if r == 1:
+                    header.append(str(value).strip() if value is not None else "")
+                else:
+                    column = header[c - 1] if c - 1 < len(header) else ""
+                    spec = field_spec(sheet, column) if column in sheet.columns else None
+                    value = _xlsx_value(cell, value, spec, f"{cell.coordinate}")
+                row.append(value)
+            rows.append(row)
+        tables.append(_table(sheet, file, rows, csv_file=False))
     if problems:
         raise InputError(problems)
     return tables
+
+
+def _xlsx_value(cell: Any, value: Any, spec: Field | None, where: str) -> Any:
+    """The value of a workbook cell as the curator meant it (see `read_xlsx`)."""
+    if cell.data_type == "f" and value is None:
+        formula = str(cell.value)
+        return yaml12.Refused(f"cell {where} holds the formula {formula} but no computed value",
+                              "open the workbook in Excel or LibreOffice, let it calculate and save it; or type "
+                              "the value", "formula-without-value")
+    if spec is None or value is None:
+        return value
+    text_field = spec.kind == "datatype" and spec.target == "xsd:string" and not spec.year_month
+    number_field = spec.kind == "datatype" and spec.target in (*INTEGER_TYPES, "xsd:decimal")
+    if isinstance(value, bool):
+        if text_field or number_field or spec.kind != "datatype":
+            return yaml12.Refused(f"cell {where} holds the true/false value {str(value).upper()}, not "
+                                  f"{'text' if not number_field else 'a number'}",
+                                  "format the column as Text and type the value again", "cell-type")
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        if spec.year_month and not isinstance(value, datetime.time):
+            return value
+        return yaml12.Refused(f"cell {where} holds a date ({value.isoformat()}): the spreadsheet turned what "
+                              "was typed into a date", "format the column as Text (or Number) and type the value "
+                              "again as the source prints it", "cell-type")
+    if isinstance(value, int | float) and "%" in str(cell.number_format):
+        if spec.percentage:
+            return (Decimal(repr(value)) * 100).normalize()
+        return yaml12.Refused(f"cell {where} is formatted as a percentage: it shows "
+                              f"{(Decimal(repr(value)) * 100).normalize():f}% but holds {value!r}",
+                              "format the cell as a number (or Text) and type the value as the source prints it",
+                              "cell-type")
+    return value
 
 
 def read_csv_folder(folder: Path) -> list[Table]:
@@ -228,14 +287,33 @@ def read_csv_folder(folder: Path) -> list[Table]:
             continue
         try:
             text = data.decode("utf-8-sig")
-            rows: list[list[Any]] = list(csv.reader(text.splitlines()))
+            # the csv module's own quoting rules: a quoted cell keeps its line breaks (and U+2028)
+            # a line break inside a cell is kept, as "\n": the form an .xlsx cell (XML) and YAML give it
+            rows: list[list[Any]] = [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
+                                     for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as exc:
             problems.append(Problem(str(path), f"not UTF-8 CSV text: {exc}", rule="syntax"))
+            continue
+        delimiter = _other_delimiter(rows[0] if rows else [])
+        if delimiter:
+            problems.append(Problem(str(path), f"the columns are separated by {delimiter!r}, not by commas",
+                                    hint="save the sheet as CSV UTF-8 (comma delimited), or export it with a "
+                                    "comma as the separator", rule="csv-delimiter"))
             continue
         tables.append(_table(sheet, str(path), rows, csv_file=True))
     if problems:
         raise InputError(problems)
     return tables
+
+
+def _other_delimiter(header: list[Any]) -> str:
+    """The separator of a header row written with another delimiter than the comma (one cell holding
+    several column names joined by ';', a tab or '|'), else ""."""
+    if len(header) != 1:
+        return ""
+    counts = {d: str(header[0]).count(d) for d in (";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ""
 
 
 def _unknown_sheet(file: str, name: str) -> Problem:
@@ -324,6 +402,8 @@ def convert(spec: Field | None, value: Any, fmt: EntryFormat, separator: str) ->
 
 
 def _scalar(spec: Field, value: Any, fmt: EntryFormat) -> Any:
+    if isinstance(value, yaml12.Refused):
+        return value
     if isinstance(value, datetime.datetime | datetime.date):
         return f"{value.year:04d}-{value.month:02d}" if spec.year_month else value.isoformat()
     if spec.kind in ("scheme", "link", "identifier", "kind"):
@@ -335,12 +415,15 @@ def _scalar(spec: Field, value: Any, fmt: EntryFormat) -> Any:
         value = int(value)
     if target == "xsd:string":
         return str(value) if not isinstance(value, bool) else value
+    if isinstance(value, float) and target == "xsd:decimal":
+        return Decimal(repr(value))  # the shortest text that is this binary number, as Excel shows it
     if isinstance(value, str):
         text = value.strip()
-        if target in INTEGER_TYPES and re.fullmatch(r"[+-]?\d+", text):
+        # the numbers of YAML 1.2's core schema (yaml12.CORE_SCHEMA), digits 0-9 only
+        if target in INTEGER_TYPES and re.fullmatch(r"[+-]?[0-9]+", text):
             return int(text)
-        if target == "xsd:decimal" and re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-            return float(text) if re.search(r"[.eE]", text) else int(text)
+        if target == "xsd:decimal" and re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
+            return Decimal(text) if re.search(r"[.eE]", text) else int(text)
         if target == "xsd:boolean" and text.lower() in ("true", "false"):
             return text.lower() == "true"
     return value
@@ -519,7 +602,7 @@ def load_workbook(path: Path) -> LoadedFile:
     found, problems = drafts(tables)
     loaded = LoadedFile(problems=problems)
     for draft in found:
-        text = yaml.safe_dump(draft.data, sort_keys=False, allow_unicode=True, width=10_000)
+        text = yaml12.dump(draft.data)
         try:
             entry = load_yaml_text(text, str(path), draft.id)
         except InputError as exc:

@@ -21,8 +21,10 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg.errors import InputError, Problem
+from peerkg.loaders import yaml12
 from peerkg.loaders.base import Entry, Link, Place, read_text
 from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format
+from peerkg.loaders.lexical import invisible_hint, number_hint
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The lowest value of each integer datatype; a whole number below it is kept as an xsd:integer, so that the
@@ -38,7 +40,7 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _scalar(node: yaml.Node) -> Any:
-    return _constructor.construct_object(node, deep=True)
+    return yaml12.value(node)
 
 
 def _no_aliases(text: str, file: str) -> None:
@@ -104,9 +106,10 @@ class _Walker:
         id_field = record.fields.get("id")
         if "id" in items and id_field is not None and id_field.kind == "identifier":
             raw = _scalar(items["id"][1]) if isinstance(items["id"][1], yaml.ScalarNode) else None
-            if not isinstance(raw, str) or not IDENTIFIER.match(raw):
+            if not isinstance(raw, str) or not IDENTIFIER.fullmatch(raw):
                 self.problem(_join(path, "id"), items["id"][1], f"identifier {raw!r} is not readable",
-                             "use lower-case words and digits joined by hyphens, e.g. chien-2019",
+                             invisible_hint(str(raw))
+                             or "use lower-case words and digits joined by hyphens, e.g. chien-2019",
                              "bad-identifier")
                 return None
             ident = raw
@@ -147,6 +150,9 @@ class _Walker:
         if spec.kind in ("identifier", "kind", "value_of"):
             return False
         self.place(holder, spec.property if spec.kind != "sources" else self.fmt.terms["derived_from"], path, node)
+        if self.refuse(node, path):
+            self.refused.add((holder, spec.property))
+            return False
         if isinstance(node, yaml.ScalarNode) and _scalar(node) == self.fmt.not_reported_value:
             # whether this field may be `not reported` is a shape's rule (X-notReported)
             if spec.property is not None:
@@ -180,7 +186,7 @@ class _Walker:
                 continue
             if spec.kind == "field_ref":
                 continue
-            term = self.term(spec, item, item_path)
+            term = None if self.refuse(item, item_path) else self.term(spec, item, item_path)
             if term is None:
                 self.refused.add((holder, spec.property))
             elif spec.property is not None:
@@ -195,13 +201,16 @@ class _Walker:
                          rule="wrong-type")
             return None
         value = _scalar(node)
+        if self.ambiguous(spec, node, path):
+            return None
         if spec.kind == "scheme":
             # any text names a concept (its slug, percent-encoded into the IRI); whether the vocabulary holds
             # it is the rule of the field's shape (sh:node pksh:Term-<scheme>)
             return self.fmt.concept(spec.target, quote(str(value).strip(), safe=""))
         if spec.kind == "link":
-            if not isinstance(value, str) or not IDENTIFIER.match(value):
-                self.problem(path, node, f"{value!r} is not an entry id", "e.g. chien-2019", "bad-link")
+            if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
+                self.problem(path, node, f"{value!r} is not an entry id",
+                             invisible_hint(str(value)) or "e.g. chien-2019", "bad-link")
                 return None
             target = URIRef(self.fmt.base + value)
             self.links.append(Link(target, spec.target, self.file, self.entry, path, node.start_mark.line + 1))
@@ -210,6 +219,35 @@ class _Walker:
             value = str(value)
         literal = self.literal(spec.target, value, node, path, spec.name)
         return literal
+
+    def refuse(self, node: yaml.Node, path: str) -> bool:
+        """Reports a value another loader refused (`yaml12.Refused`, e.g. a workbook cell holding a date
+        where text belongs); True when it did."""
+        value = yaml12.refused(node)
+        if value is None:
+            return False
+        self.problem(path, node, value.message, value.hint, value.rule)
+        return True
+
+    def ambiguous(self, spec: Field, node: yaml.ScalarNode, path: str) -> bool:
+        """Reports a plain scalar that YAML 1.1 reads as another value than YAML 1.2 does (`012`, `yes`,
+        `2_020`, `2020-01-01`); True when it did."""
+        reading = yaml12.yaml_11_reading(node)
+        if reading is None:
+            return False
+        text = node.value
+        current = _scalar(node)
+        if spec.kind == "datatype" and spec.target in ("xsd:integer", "xsd:nonNegativeInteger",
+                                                        "xsd:positiveInteger", "xsd:decimal") \
+                and re.fullmatch(r"[+-]?[0-9][0-9_]*", text):
+            write = str(int(text.replace("_", ""), 10))
+        elif spec.kind == "datatype" and spec.target == "xsd:boolean" and isinstance(reading, bool):
+            write = "true" if reading else "false"
+        else:
+            write = '"' + text + '"'
+        self.problem(path, node, f"{text} reads as {reading!r} in YAML 1.1 and as {current!r} in YAML 1.2",
+                     f"write {write}, which every YAML reader reads alike", "ambiguous-yaml")
+        return True
 
     def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
         dt = URIRef(str(XSD) + datatype.split(":", 1)[1])
@@ -225,25 +263,34 @@ class _Walker:
                 return None
             return Literal(value)
         if dt in INTEGER_TYPES:
+            if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+                self.problem(path, node, f"{name!r} must be a whole number, got {node.value}",
+                             f"write {int(value)}, without a decimal point", "wrong-datatype")
+                return None
             if isinstance(value, bool) or not isinstance(value, int):
-                self.problem(path, node, f"{name!r} must be a whole number, got {value!r}", rule="wrong-datatype")
+                shown = node.value if isinstance(node, yaml.ScalarNode) else repr(value)
+                self.problem(path, node, f"{name!r} must be a whole number, got {shown!r}",
+                             number_hint(str(shown), path, _quoted(node)) if isinstance(value, str) else "",
+                             "wrong-datatype")
                 return None
             low = INTEGER_TYPES[dt]
             return Literal(value, datatype=dt if low is None or value >= low else XSD.integer)
         if dt == XSD.decimal:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
                 self.problem(path, node, f"{name!r} must be a number, got {value!r}",
-                             "write it without quotes; use a minus sign, e.g. -0.24", "wrong-datatype")
+                             number_hint(value, path, _quoted(node)) if isinstance(value, str) else "",
+                             "wrong-datatype")
                 return None
             try:
-                number = Decimal(str(value))
+                number = value if isinstance(value, Decimal) else Decimal(str(value))
             except InvalidOperation:
                 number = Decimal("NaN")
             if not number.is_finite():
                 self.problem(path, node, f"{name!r} must be a finite number", rule="wrong-datatype")
                 return None
-            # the canonical lexical form of xsd:decimal always has a point (27 -> "27.0"), as Turtle writes it
-            lexical = format(number, "f")
+            # the canonical lexical form of xsd:decimal: no trailing zeros ("9.30" -> "9.3", as rdflib reads
+            # Turtle), and always a point (27 -> "27.0")
+            lexical = format(number.normalize(), "f")
             return Literal(lexical if "." in lexical else lexical + ".0", datatype=XSD.decimal)
         raise ValueError(f"entry-format.yaml uses unsupported datatype {datatype}")
 
@@ -321,6 +368,10 @@ class _Walker:
                 self.graph.add((subject, prop, term))
 
 
+def _quoted(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -355,7 +406,7 @@ def load_yaml_text(text: str, file: str, fallback_id: str = "") -> Entry:
     fmt = entry_format()
     try:
         _no_aliases(text, file)
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml12.compose(text)
     except RecursionError:
         raise InputError([Problem(file, "the YAML is nested too deeply to be an entry", rule="syntax")]) from None
     except yaml.MarkedYAMLError as exc:

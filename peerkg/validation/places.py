@@ -4,6 +4,7 @@ column, or Turtle node and property), which rule, and a hint."""
 from __future__ import annotations
 
 import difflib
+import math
 from functools import cache
 from urllib.parse import unquote
 
@@ -15,7 +16,8 @@ from rdflib.term import Node
 from peerkg.errors import Problem
 from peerkg.loaders import Entry, Place
 from peerkg.loaders.fieldmap import entry_format
-from peerkg.namespaces import curie, entity_base
+from peerkg.loaders.lexical import invisible, invisible_hint, lexical_problem
+from peerkg.namespaces import curie, entity_base, expand
 from peerkg.validation.context import static_context
 from peerkg.validation.shapes import ShapeResult, about_field, shapes_graph
 
@@ -63,7 +65,7 @@ def to_problem(entry: Entry, result: ShapeResult, report: Graph) -> Problem:
     """The result in the curator's words: file, entry, field and line, message, hint and rule."""
     place = _place(entry, result, result_property(result, report))
     return Problem(entry.file, result.message or f"breaks {result.rule}", entry.id, place.field, place.line,
-                   hint(result), result.rule)
+                   hint(result, entry.graph), result.rule)
 
 
 def _place(entry: Entry, result: ShapeResult, prop: URIRef | None) -> Place:
@@ -101,10 +103,42 @@ def _vocabulary_hint(scheme: URIRef, value: URIRef) -> str:
     return f"did you mean {names[close[0]]!r}?" if close else "allowed: " + ", ".join(sorted(set(names.values())))
 
 
-def hint(result: ShapeResult) -> str:
-    """What to do about a result, where the shape and the value allow a specific hint; else ""."""
+def _log_ratio_hint(result: ShapeResult, graph: Graph) -> str:
+    """For a ratio recorded below 0: the ratio its numbers would be if they were natural logs, and the log
+    measure of the vocabulary (slug `log-` + the ratio's slug), e.g. `this looks like a log odds ratio (OR
+    0.66, 95% CI 0.49 to 0.88); record the ratio or use measure log-or`."""
+    measure = graph.value(result.focus, expand("pk:effectMeasure"))
+    numbers = {}
+    for name in ("estimate", "ciLower", "ciUpper"):
+        value = graph.value(result.focus, expand(f"pk:{name}"))
+        if isinstance(value, Literal):
+            try:
+                numbers[name] = float(str(value))
+            except ValueError:
+                return ""
+    if not isinstance(measure, URIRef) or not numbers or min(numbers.values()) > 0:
+        return ""
+    slug = str(measure).rsplit("/", 1)[-1]
+    log_measure = URIRef(str(measure)[: -len(slug)] + "log-" + slug)
+    context = static_context()
+    label = context.value(log_measure, SKOS.prefLabel)
+    if label is None:
+        return ""
+    ratio = f"{slug.upper()} {math.exp(numbers['estimate']):.2f}" if "estimate" in numbers else slug.upper()
+    if "ciLower" in numbers and "ciUpper" in numbers:
+        ratio += f", 95% CI {math.exp(numbers['ciLower']):.2f} to {math.exp(numbers['ciUpper']):.2f}"
+    return f"this looks like a {label} ({ratio}); record the ratio or use measure log-{slug}"
+
+
+def hint(result: ShapeResult, graph: Graph | None = None) -> str:
+    """What to do about a result, where the shape and the value allow a specific hint; else "". `graph`,
+    the entry's graph, gives hints that need the other fields of the node (a log ratio's exp)."""
     shapes = shapes_graph()
     value = result.value
+    if graph is not None and result.rule == "EffectEstimate-ratio-above-zero":
+        return _log_ratio_hint(result, graph)
+    if isinstance(value, Literal | URIRef) and invisible(unquote(str(value))):
+        return invisible_hint(unquote(str(value)))
     if result.component == "NodeConstraintComponent" and isinstance(value, URIRef):
         scheme_shape = shapes.value(result.shape, SH.node)
         scheme = None
@@ -119,8 +153,13 @@ def hint(result: ShapeResult) -> str:
                    f"{str(value)[len(base):]!r}: check the entry id, or add that entry first"
     if result.component == "DatatypeConstraintComponent":
         expected = shapes.value(result.shape, SH.datatype)
-        got = value.datatype if isinstance(value, Literal) and value.datatype else "text"
-        return f"expected {curie(expected) if expected else 'another datatype'}, got {curie(got)}"
+        if isinstance(value, Literal) and value.datatype is not None and value.datatype == expected:
+            problem = lexical_problem(value)  # the right datatype, but a text outside its lexical space
+            return problem[1] if problem else f"{str(value)!r} is not a valid {curie(expected)}"
+        got = curie(value.datatype) if isinstance(value, Literal) and value.datatype else "text"
+        if isinstance(value, Literal) and value.datatype is None:
+            got = f"the text {str(value)!r}"
+        return f"expected {curie(expected) if expected else 'another datatype'}, got {got}"
     if result.component == "ClosedConstraintComponent" and result.path is not None:
         return f"{curie(result.path)} is not a field of this kind of node"
     return ""

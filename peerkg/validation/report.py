@@ -27,8 +27,10 @@ def summary_line(report: Report) -> str:
     """The last line of a report: files, entries, problems to fix, warnings and the verdict."""
     verdict = "cannot be read" if report.unreadable else "conforms" if report.conforms else "does not conform"
     count = len(report.files)
-    return (f"{count} file{'s' if count != 1 else ''}, {len(report.entries)} "
-            f"entr{'ies' if len(report.entries) != 1 else 'y'}: {len(report.violations)} problem(s) to fix, "
+    entries = f"{len(report.entries)} entr{'ies' if len(report.entries) != 1 else 'y'}"
+    if not report.entries and report.issues:
+        entries = "no entry could be read"  # not "0 entries": the file was read, its entry was not
+    return (f"{count} file{'s' if count != 1 else ''}, {entries}: {len(report.violations)} problem(s) to fix, "
             f"{len(report.warnings)} warning(s): {verdict}")
 
 
