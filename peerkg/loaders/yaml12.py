@@ -143,7 +143,7 @@ def yaml_11_reading(node: yaml.ScalarNode) -> Any:
     """What a YAML 1.1 reader (PyYAML's safe_load) makes of a plain scalar, when that is a value other than
     text and differs from its core-schema reading (`012`: 10, not 12; `yes`: true, not 'yes'; `2_020`: 2020,
     not '2_020'; `2020-01-01`: a date); else None."""
-    if node.style is not None:  # quoted or block text is text in both
+    if node.style:  # quoted or block text is text in both (a plain scalar: None, or "" from libyaml)
         return None
     text = node.value
     tag_11 = _resolver_11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
