@@ -287,3 +287,34 @@ def test_the_csv_reader_keeps_the_comma_dialect(tmp_path: Path) -> None:
     with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as handle:
         header, first = list(csv.reader(handle))[:2]
     assert dict(zip(header, first, strict=True))["citation"] == "Test J. 2023;4:1–12."
+
+
+# -- hints that misled a new user (item 9) ------------------------------------------------------------------
+
+def test_a_folder_of_yaml_entries_is_read_as_entries_not_as_a_workbook(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    variant(folder, "id: new-2023", "id: new-2023", "new-2023.yaml")
+    variant(folder, "id: new-2023", "id: other-2023", "other-2023.yaml")
+    main(["validate", str(folder), "--no-store", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    # both entries read; only the shapes' cross-entry rule on their shared reference number 98 can fire
+    assert report["entries"] == ["new-2023", "other-2023"]
+    assert {i["rule"] for i in report["issues"]} <= {"Paper-referenceNumber-unique"}
+
+
+def test_a_wrong_population_term_gives_one_problem_not_a_cascade(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = variant(tmp_path, "populations: [serious-mental-illness]", "populations: [serious-mental-ilness]")
+    found = issues(capsys, path)
+    assert [(i["rule"], i["field"]) for i in found] == [("Review-population", "populations")]
+    assert found[0]["hint"] == "did you mean 'serious-mental-illness'?"
+
+
+def test_a_broken_entry_reports_loader_and_shape_problems_in_one_round(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path = variant(tmp_path, "grade: false", "grade: maybe\ncolour: blue")
+    path.write_text(path.read_text("utf-8").replace("n_studies: 6", "n_studies: -6"), "utf-8")
+    assert {i["rule"] for i in issues(capsys, path)} == {"wrong-datatype", "unknown-field",
+                                                          "Review-numberOfStudies"}
