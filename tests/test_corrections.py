@@ -113,7 +113,8 @@ def test_an_experience_from_the_text_and_table_6_is_one_finding_with_two_sources
           ?item prov:wasDerivedFrom ?source . ?source prov:value ?quote ; prov:wasQuotedFrom ?document .
           FILTER(CONTAINS(?quote, "experienced improved wellness and recovery")) }}
         GROUP BY ?item""")
-    assert [sorted(documents.split()) for _, documents in rows] == [[ID + "cooper-2024-tables", ID + "cooper-2024-text"]]
+    assert [sorted(documents.split()) for _, documents in rows] == \
+        [[ID + "cooper-2024-tables", ID + "cooper-2024-text"]]
     themes = [row for row in stored(store, "experience-themes")
               if (row["subtheme"], row["perspective"], row["valence"]) ==
               ("wellbeing and recovery", "peer support workers", "benefit")
