@@ -155,7 +155,16 @@ def test_a_quoted_csv_cell_keeps_its_line_break(tmp_path: Path, text: str) -> No
     source["quote"] = text
     write_csv_folder(tmp_path / "csv", rows)
     (tmp_path / "book.xlsx").write_bytes(workbook_bytes(rows))
-    for path in (tmp_path / "csv", tmp_path / "book.xlsx"):
+    # the same quote written in a YAML entry (a double-quoted scalar with escapes), and the Turtle and JSON-LD
+    # forms of that entry as `peerkg export-entry` writes them
+    escaped = json.dumps(text.replace("\r\n", "\n"))
+    yaml_file = variant(tmp_path, '"mixed results for hope [98]"', escaped)
+    turtle, jsonld = tmp_path / "new-2023.ttl", tmp_path / "new-2023.jsonld"
+    from peerkg.commands.export import export_entry
+
+    turtle.write_text(export_entry(yaml_file, "ttl"), "utf-8")
+    jsonld.write_text(export_entry(yaml_file, "jsonld"), "utf-8")
+    for path in (tmp_path / "csv", tmp_path / "book.xlsx", yaml_file, turtle, jsonld):
         graph = stored(path)
         # a CR LF is one line break, "\n", as XML (the .xlsx cell) and YAML have it
         assert Literal(text.replace("\r\n", "\n")) in set(graph.objects(None, expand("prov:value"))), path
