@@ -276,7 +276,7 @@ def log(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
 
 
-def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
+def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float = 5.0) -> list[Row]:
     """Every row of the table."""
     from generate import write_new_entries, write_scaled
 
@@ -385,7 +385,7 @@ def measure(scales: list[int], timeout: float, work: Path) -> list[Row]:
                 if before and row.seconds and before != float("inf"):
                     row.growth = row.seconds / before
             rows.append(row)
-    rows.extend(serve_rows(work))
+    rows.extend(serve_rows(work, serve_seconds))
     return rows
 
 
@@ -467,6 +467,8 @@ def main() -> None:
         WORKERS[sys.argv[2]](*sys.argv[3:])
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--serve-seconds", type=float, default=5.0,
+                        help="how long the HTTP clients of the serve rows run, each (default 5)")
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
@@ -476,7 +478,7 @@ def main() -> None:
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-        rows = measure(scales, args.timeout, Path(tmp))
+        rows = measure(scales, args.timeout, Path(tmp), args.serve_seconds)
     print(table(rows, args.timeout))
     print(f"{machine()}; whole run {time.perf_counter() - started:.0f} s")
 
