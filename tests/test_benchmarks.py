@@ -34,7 +34,8 @@ def test_a_stored_query_imports_nothing_it_does_not_use(built: Any) -> None:
 
 
 def test_the_benchmark_prints_its_table_at_the_curated_scale(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--scales", "1", "--timeout", "300", "--serve-seconds", "1",
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--scales", "1", "--timeout", "300",
+                           "--serve-seconds", "1",
                            "--work", str(tmp_path)], capture_output=True, text=True, env=ENV, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
