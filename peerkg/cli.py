@@ -9,6 +9,7 @@ start of any command import only what that command uses (no rdflib, pySHACL or o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,7 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 _open_lines: list[_ProgressLine] = []
+_exit_stack = contextlib.ExitStack()  # what a command holds until it ends (a store's writer lock)
 
 
 def _finish_progress() -> None:
@@ -189,8 +191,10 @@ def cmd_reason(args: argparse.Namespace) -> int:
     if args.from_sources:
         graphs = source_graphs(progress=progress)
     else:
-        from peerkg.graph.store import open_store
+        from peerkg.graph.store import open_store, writer_lock
 
+        if args.into_store:  # a writer: peerkg's writer lock for the rest of the command
+            _exit_stack.enter_context(writer_lock(args.store))
         store = open_store(args.store, read_only=not args.into_store)
         graphs = store_graphs(store, progress)
     progress(f"running HermiT on {len(graphs)} graphs (about 10 to 30 s)")
@@ -370,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = COMMANDS[args.command][0]
     try:
-        return handler(args)
+        with _exit_stack:
+            return handler(args)
     except InputError as exc:
         _finish_progress()
         for problem in exc.problems:

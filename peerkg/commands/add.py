@@ -13,7 +13,8 @@ from pathlib import Path
 from rdflib import RDF
 
 from peerkg.errors import StoreError
-from peerkg.graph.store import Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads
+from peerkg.graph.store import (Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads,
+                                writer_lock)
 from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import entry_graph_name
@@ -74,7 +75,13 @@ def add_files(paths: list[Path], store_path: Path | None,
               progress: Progress = quiet) -> tuple[Report, list[Added]]:
     """Validates the files against the store and, only if every entry conforms, adds them in one
     transaction. Returns the validation report and what was added (nothing unless the report conforms).
-    Raises StoreError when the store cannot be opened or written (then it is unchanged)."""
+    Raises StoreError when the store cannot be opened or written (then it is unchanged), or another process
+    holds it longer than `peerkg.graph.store.lock_wait_seconds()` ("in use by process N")."""
+    with writer_lock(store_path):
+        return _add_locked(paths, store_path, progress)
+
+
+def _add_locked(paths: list[Path], store_path: Path | None, progress: Progress) -> tuple[Report, list[Added]]:
     store = open_store(store_path)
     try:
         report = check_files(paths, store, progress)
