@@ -10,6 +10,7 @@ from __future__ import annotations
 # openpyxl and defusedxml are imported where a workbook is read, so that reading YAML entries never loads them.
 import csv
 import datetime
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -123,6 +124,14 @@ class Table:
 
 # -- reading a workbook -----------------------------------------------------------------------------------
 
+def unneutralise_cell(value: str) -> str:
+    """A CSV cell as it was before `peerkg.queries.results.neutralise_cell`: a single quote written before
+    =, +, -, @, tab or carriage return, to keep spreadsheets from running the cell, is dropped."""
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
+
+
 def _refuse(file: str, message: str, rule: str, hint: str = "") -> InputError:
     return InputError([Problem(file, message, hint=hint, rule=rule)])
 
@@ -228,7 +237,10 @@ def read_csv_folder(folder: Path) -> list[Table]:
             continue
         try:
             text = data.decode("utf-8-sig")
-            rows: list[list[Any]] = list(csv.reader(text.splitlines()))
+            # a file object, not str.splitlines (which also splits at U+2028, form feed... inside a cell); a cell
+            # that `peerkg template` neutralised for spreadsheets ('=x) is read back as written (=x)
+            rows: list[list[Any]] = [[unneutralise_cell(c) for c in row]
+                                     for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as exc:
             problems.append(Problem(str(path), f"not UTF-8 CSV text: {exc}", rule="syntax"))
             continue
