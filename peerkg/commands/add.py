@@ -13,8 +13,16 @@ from pathlib import Path
 from rdflib import RDF
 
 from peerkg.errors import StoreError
-from peerkg.graph.store import (Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads,
-                                writer_lock)
+from peerkg.graph.store import (
+    Store,
+    add_nquads,
+    default_store_path,
+    exists,
+    holds_entry,
+    open_store,
+    to_nquads,
+    writer_lock,
+)
 from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import entry_graph_name

@@ -99,7 +99,7 @@ def owned_nodes(entry: Entry) -> tuple[set[Node], list[Node]]:
     todo = list(owned)
     while todo:
         node = todo.pop()
-        for obj in entry.graph.objects(node):  # type: ignore[arg-type]
+        for obj in entry.graph.objects(node):
             if isinstance(obj, BNode) and obj not in owned:
                 owned.add(obj)
                 todo.append(obj)

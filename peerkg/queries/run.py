@@ -30,7 +30,8 @@ LOCAL_TIME_LIMIT = 5.0
 
 # The SERVICE keyword (federated query) outside IRIs, strings and comments: a local query never reaches out.
 _SERVICE = re.compile(r"(?<![?$\w:.\-])SERVICE(?=[\s<?$])", re.IGNORECASE)
-_NOT_CODE = re.compile(r"<[^<>\s]*>|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_NOT_CODE = re.compile(r"<[^<>\s]*>|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'"
+                       r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
 
 
 def refuse_service(text: str) -> None:
