@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import gc
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -186,8 +188,8 @@ def open_store(path: Path | None = None, *, read_only: bool = False) -> ox.Store
     while True:
         try:
             return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as exc:
-            if read_only or not _is_lock_error(exc):
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+            if read_only or not isinstance(exc, OSError) or not _is_lock_error(exc):
                 if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EACCES:
                     raise StoreError(f"cannot open the store at {path}: {exc}") from None
                 raise _damaged(path, exc) from None
@@ -235,7 +237,7 @@ def add_nquads(store: ox.Store, nquads: str) -> None:
     try:
         store.load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         store.flush()
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
         raise StoreError(f"the store was not changed: {exc}") from None
 
 
@@ -244,7 +246,7 @@ def dump_nquads(store: ox.Store, path: Path | None = None) -> str:
     and how to rebuild it, when the store is damaged."""
     try:
         data = store.dump(format=ox.RdfFormat.N_QUADS)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         raise _damaged(path or default_store_path(), exc) from None
     return (data or b"").decode("utf-8")
 
@@ -269,6 +271,36 @@ def graph_names(store: ox.Store) -> list[str]:
 
 
 _RENAME_EXCHANGE = 2
+
+
+class _Handle:
+    """The new store of `replaced_store`, lent to the caller: `close` drops the only reference to the
+    pyoxigraph store (which has no close method), so RocksDB closes it before its folder is renamed; a
+    caller's variable keeps only this handle."""
+
+    def __init__(self, store: ox.Store):
+        self._store: ox.Store | None = store
+
+    def __getattr__(self, name: str) -> Any:
+        if self._store is None:
+            raise StoreError("the new store was used after it replaced the old one")
+        return getattr(self._store, name)
+
+    def close(self) -> None:
+        self._store = None
+        gc.collect()  # rdflib's parsers leave reference cycles that may hold query answers of the store
+
+
+def _closed(folder: Path) -> None:
+    """Checks that no handle of this process still has the store in `folder` open (RocksDB would go on
+    writing into whatever folder then bears that name): it must open read-write once more."""
+    try:
+        probe = ox.Store(str(folder))
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"the new store at {folder} is still open in this process; the old store was kept "
+                         f"({exc})") from None
+    probe.flush()
+    del probe
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -298,36 +330,61 @@ def replaced_store(path: Path) -> Iterator[ox.Store]:
     fresh = path.with_name(path.name + ".new")
     old = path.with_name(path.name + ".old")
     with writer_lock(path):
-        current = open_store(path) if exists(path) else None
-        deadline = time.monotonic() + lock_wait_seconds()
-        while current is not None and (readers := readers_of(path)):
-            if time.monotonic() >= deadline:
-                del current
-                raise in_use(path, readers[0])
-            time.sleep(0.2)
-        for leftover in (fresh, old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        store = ox.Store(str(fresh))
+        held = _hold_rocksdb_lock(path) if exists(path) else None
         try:
-            yield store
-            store.flush()
-        except BaseException:
-            del store
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
-        del store
-        if path.exists():
-            if _exchange(fresh, path):
-                fresh.rename(old)
+            deadline = time.monotonic() + lock_wait_seconds()
+            while held is not None and (readers := readers_of(path)):
+                if time.monotonic() >= deadline:
+                    raise in_use(path, readers[0])
+                time.sleep(0.2)
+            for leftover in (fresh, old):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            handle = _Handle(ox.Store(str(fresh)))
+            try:
+                yield cast(ox.Store, handle)
+                handle.flush()
+            except BaseException:
+                handle.close()
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            handle.close()
+            _closed(fresh)
+            if path.exists():
+                if _exchange(fresh, path):
+                    fresh.rename(old)
+                else:
+                    path.rename(old)
+                    fresh.rename(path)
             else:
-                path.rename(old)
                 fresh.rename(path)
-        else:
-            fresh.rename(path)
-        del current
+        finally:
+            if held is not None:
+                os.close(held)  # releases the lock on the old folder's LOCK file, now renamed
         if old.exists():
             shutil.rmtree(old)
+
+
+def _hold_rocksdb_lock(path: Path) -> int:
+    """Takes RocksDB's own lock on the store folder (a POSIX lock on `<folder>/LOCK`, as `oxigraph serve`
+    and every read-write open take it) without opening the store, so that no database handle of this process
+    is left to write into the folder by name after it has been swapped. Waits up to `lock_wait_seconds()`;
+    raises StoreError naming the holder. Returns the descriptor; closing it releases the lock."""
+    fd = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + lock_wait_seconds()
+    while True:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                os.close(fd)
+                raise StoreError(f"cannot lock the store at {path}: {exc.strerror}") from None
+            if time.monotonic() >= deadline:
+                holder = rocksdb_lock_holder(path)
+                os.close(fd)
+                raise in_use(path, holder) from None
+            time.sleep(0.1)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None,

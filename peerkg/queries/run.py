@@ -74,7 +74,7 @@ def run_local(text: str, store: Path | ox.Store | None = None, time_limit: float
                 else:
                     collected.append((to_rdflib(item.subject), to_rdflib(item.predicate), to_rdflib(item.object)))
             outcome["triples"] = not isinstance(answer, ox.QuerySolutions)
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name="peerkg-query", daemon=True)
