@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -201,7 +202,6 @@ def test_a_line_separator_cannot_inject_a_quad(copy: Path, tmp_path: Path,
     is kept exactly, in its own entry's graph; no other graph changes."""
     line = ("<https://w3id.org/peerkg/id/chien-2019> <https://w3id.org/peerkg/amstar2Rating> "
             "<https://w3id.org/peerkg/vocab/amstar2/critically-low> <https://w3id.org/peerkg/graph/entry/chien-2019> .")
-    title = "Peer support\u2028" + line + "\u2029\u0085x"
     entry = tmp_path / "new-2023.yaml"
     attack = "Peer support\u2028" + line + "\u2029 and more"
     entry.write_text(NEW.read_text("utf-8").replace(TITLE, "    title: " + json.dumps(attack)), "utf-8")
@@ -218,7 +218,6 @@ def test_a_line_separator_cannot_inject_a_quad(copy: Path, tmp_path: Path,
     ratings = set(exported.objects(URIRef("https://w3id.org/peerkg/id/chien-2019"),
                                    URIRef("https://w3id.org/peerkg/amstar2Rating")))
     assert ratings == {URIRef("https://w3id.org/peerkg/vocab/amstar2/high")}
-    assert "\u0085" in title  # NEL is a control character: the next test shows it refused
 
 
 def test_to_nquads_keeps_every_line_separator_inside_its_line() -> None:
@@ -236,16 +235,16 @@ def test_to_nquads_keeps_every_line_separator_inside_its_line() -> None:
 # -- nothing reaches out ------------------------------------------------------------------------------
 
 class _Listener(http.server.BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         self.seen.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "application/ld+json")
         self.end_headers()
         self.wfile.write(b'{"@context": {}}')
 
-    do_POST = do_GET  # noqa: N815
+    do_POST = do_GET
 
     def log_message(self, *args: object) -> None:
         pass
@@ -417,7 +416,7 @@ def test_a_damaged_store_names_itself_and_how_to_rebuild(copy: Path, capsys: pyt
     for table in copy.glob("*.sst"):
         table.unlink()
     for command in (["export", "--format", "nt"], ["query", "reviews"]):
-        code, out, err = run(capsys, *command, "--store", str(copy))
+        code, _out, err = run(capsys, *command, "--store", str(copy))
         assert code == 2, (command, err)
         assert str(copy) in err and f"peerkg build --store {copy}" in err
 
