@@ -36,7 +36,7 @@ def test_the_readme_has_two_setup_commands_and_ci_runs_the_second() -> None:
 def test_the_build_command_works_as_written_in_a_fresh_copy(tmp_path: Path) -> None:
     build, _ = setup_commands()
     clone = tmp_path / "clone"
-    shutil.copytree(REPO, clone, ignore=shutil.ignore_patterns(".git", ".venv", ".peerkg", "__pycache__",
+    shutil.copytree(REPO, clone, symlinks=True, ignore=shutil.ignore_patterns(".git", ".venv", ".peerkg", "__pycache__",
                                                                 "*.egg-info", ".mypy_cache", ".ruff_cache",
                                                                 ".pytest_cache", ".hypothesis", "build", "dist"))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PEERKG_STORE", "VIRTUAL_ENV")}

@@ -130,14 +130,32 @@ def test_an_add_during_a_build_waits_for_it_and_is_kept(copy: Path, expected: di
     assert fingerprint(copy) == expected["build+add"]
 
 
-def test_an_add_that_cannot_wait_is_refused_naming_the_build(copy: Path, expected: dict[str, str]) -> None:
-    build = peerkg("build", "--store", str(copy), "--no-release")
-    wait_until_locked(copy, build)
-    add = peerkg("add", str(NEW), "--store", str(copy), wait=0.2)
-    _, err = add.communicate(timeout=120)
-    assert add.returncode == 2
-    assert f"is in use by process {build.pid}" in err and str(copy) in err
-    assert build.wait(120) == 0
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from peerkg.graph.store import writer_lock
+with writer_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_an_add_that_cannot_wait_is_refused_naming_the_writer(copy: Path, expected: dict[str, str]) -> None:
+    """A writer (a long build, here a process that holds the writer lock) and an add that may wait 0.2 s:
+    the add is refused naming the writer's process, and the store is unchanged."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(copy)], stdout=subprocess.PIPE, text=True,
+                              env=env)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        add = peerkg("add", str(NEW), "--store", str(copy), wait=0.2)
+        _, err = add.communicate(timeout=120)
+        assert add.returncode == 2
+        assert f"the store at {copy} is in use by process {holder.pid}" in err
+        assert "nothing was" in err or "set PEERKG_LOCK_WAIT" in err
+    finally:
+        holder.kill()
+        holder.wait()
     assert fingerprint(copy) == expected["build"]
 
 
