@@ -9,15 +9,18 @@ start of any command import only what that command uses (no rdflib, pySHACL or o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+LOCAL_TIME_LIMIT = 5.0  # seconds; the same as peerkg.queries.run.LOCAL_TIME_LIMIT (not imported: start-up time)
 DEFAULT_DOCS = Path(".peerkg/docs/index.html")
 DEFAULT_MAPPINGS = Path(".peerkg/release/peerkg.sssom.tsv")
 
-EPILOG = """exit codes: 0 success or conforms, 1 does not conform, 2 bad input or usage.
+EPILOG = """exit codes: 0 success or conforms, 1 does not conform (query, sparql: the result was cut by the time
+limit), 2 bad input or usage.
 The store defaults to .peerkg/store in the current folder (or $PEERKG_STORE)."""
 
 
@@ -67,6 +70,7 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 _open_lines: list[_ProgressLine] = []
+_exit_stack = contextlib.ExitStack()  # what a command holds until it ends (a store's writer lock)
 
 
 def _finish_progress() -> None:
@@ -178,13 +182,24 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
+def _cut(result: object) -> int:
+    """Says on stderr when the time limit cut a result; the exit code (1 when cut: the answer is incomplete)."""
+    seconds = getattr(result, "cut_after", None)
+    if seconds is None:
+        return EXIT_OK
+    print(f"peerkg: the query ran past its time limit ({seconds:.0f} s) and was stopped: the result was cut "
+          "and holds only the rows found until then (raise it with --timeout)", file=sys.stderr)
+    return EXIT_NONCONFORMING
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from peerkg.queries.results import format_result
     from peerkg.queries.run import query
 
-    result = query(args.name, _params(args.param), store=args.store, endpoint=args.endpoint)
+    result = query(args.name, _params(args.param), store=args.store, endpoint=args.endpoint,
+                   time_limit=args.timeout or None)
     _write(format_result(result, args.format), args.output)
-    return EXIT_OK
+    return _cut(result)
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
@@ -196,9 +211,9 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{args.file}: cannot read the query: {exc}") from None
-    result = sparql(text, store=args.store, endpoint=args.endpoint)
+    result = sparql(text, store=args.store, endpoint=args.endpoint, time_limit=args.timeout or None)
     _write(format_result(result, args.format), args.output)
-    return EXIT_OK
+    return _cut(result)
 
 
 def cmd_reason(args: argparse.Namespace) -> int:
@@ -214,8 +229,10 @@ def cmd_reason(args: argparse.Namespace) -> int:
     if args.from_sources:
         graphs = source_graphs(progress=progress)
     else:
-        from peerkg.graph.store import open_store
+        from peerkg.graph.store import open_store, writer_lock
 
+        if args.into_store:  # a writer: peerkg's writer lock for the rest of the command
+            _exit_stack.enter_context(writer_lock(args.store))
         store = open_store(args.store, read_only=not args.into_store)
         graphs = store_graphs(store, progress)
     result = reason(graphs, progress=progress)
@@ -383,6 +400,9 @@ def parser() -> argparse.ArgumentParser:
                        "the whole graph, e.g. `oxigraph serve --union-default-graph`)")
         p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
         p.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+        p.add_argument("--timeout", type=float, default=LOCAL_TIME_LIMIT, metavar="SECONDS",
+                       help=f"on the embedded store, stop the query after this many seconds and print the rows "
+                       f"found until then, saying so (exit 1); 0 for no limit (default: {LOCAL_TIME_LIMIT:g})")
 
     p = subs["reason"]
     p.add_argument("--from-sources", action="store_true",
@@ -447,7 +467,8 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = COMMANDS[args.command][0]
     try:
-        return handler(args)
+        with _exit_stack:
+            return handler(args)
     except InputError as exc:
         _finish_progress()
         for problem in exc.problems:

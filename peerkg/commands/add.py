@@ -15,7 +15,16 @@ from rdflib import RDF
 from peerkg.commands.workspace import forget, kept_file, replace_update, restore, staged_copies, write_copies
 from peerkg.errors import StoreError
 from peerkg.graph.release import sorted_ntriples
-from peerkg.graph.store import Store, add_nquads, default_store_path, exists, holds_entry, open_store, to_nquads
+from peerkg.graph.store import (
+    Store,
+    add_nquads,
+    default_store_path,
+    exists,
+    holds_entry,
+    open_store,
+    to_nquads,
+    writer_lock,
+)
 from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import entry_graph_name
@@ -80,8 +89,14 @@ def add_files(paths: list[Path], store_path: Path | None, progress: Progress = q
     and keeps each in the workspace (peerkg.commands.workspace), so that `build` keeps it. With `replace`, an
     entry whose id the workspace already holds replaces that entry (validated against the store without it).
     Returns the validation report and what was added (nothing unless the report conforms).
-    Raises StoreError when the store cannot be opened or written (then store and workspace are unchanged)."""
-    path = Path(store_path or default_store_path())
+    Raises StoreError when the store cannot be opened or written (then store and workspace are unchanged), or
+    another process holds it longer than `peerkg.graph.store.lock_wait_seconds()` ("in use by process N")."""
+    with writer_lock(store_path):
+        return _add_locked(paths, Path(store_path or default_store_path()), progress, replace)
+
+
+def _add_locked(paths: list[Path], path: Path, progress: Progress,
+                replace: bool) -> tuple[Report, list[Added]]:
     store = open_store(path)
     try:
         opened = store

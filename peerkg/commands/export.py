@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from peerkg.graph.release import release_texts, sorted_ntriples
-from peerkg.graph.store import open_store, sorted_nquads
+from peerkg.graph.store import default_store_path, open_store, sorted_nquads
 from peerkg.loaders import load_entry
 from peerkg.namespaces import bind_all
 
 
 def export_store(store_path: Path | None, fmt: str) -> str:
     """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable. Raises StoreError."""
-    return release_texts(sorted_nquads(open_store(store_path, read_only=True)), (fmt,))[fmt]
+    path = store_path or default_store_path()
+    return release_texts(sorted_nquads(open_store(path, read_only=True), path), (fmt,))[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:

@@ -17,6 +17,7 @@ from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
 from peerkg.loaders.yaml_entry import load_yaml
 from peerkg.ontology import scheme_slugs
+from peerkg.queries.results import neutralise_cell
 from peerkg.validation.shapes import FieldRules, field_rules
 
 MAX_ROWS = 2000  # rows that get the drop-down lists
@@ -133,7 +134,8 @@ def write_csv_folder(folder: Path, rows: Rows) -> None:
             writer = csv.writer(out)
             writer.writerow(sheet.columns)
             for row in rows.get(sheet.name, []):
-                writer.writerow([_csv_text(row.get(c)) for c in sheet.columns])
+                # cells a spreadsheet would run as formulas are neutralised (the workbook loader undoes it)
+                writer.writerow([neutralise_cell(_csv_text(row.get(c))) for c in sheet.columns])
 
 
 def _csv_text(value: Any) -> str:

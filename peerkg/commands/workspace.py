@@ -15,7 +15,7 @@ from pathlib import Path
 
 from peerkg.errors import StoreError
 from peerkg.graph.release import sorted_ntriples
-from peerkg.graph.store import default_store_path, graph_names, open_store
+from peerkg.graph.store import default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entry_graph_name
 
@@ -112,7 +112,8 @@ def forget(aside: list[Path]) -> None:
 def remove_entries(ids: list[str], store_path: Path | None = None) -> list[str]:
     """Takes the entries `ids` out of the store and the workspace, all or nothing; returns what was removed,
     one line per entry. Raises StoreError for an id the workspace does not hold (curated entries live in
-    data/: edit or delete the file there and rebuild) or when the store cannot be changed (then nothing is)."""
+    data/: edit or delete the file there and rebuild) or when the store cannot be changed or is in use (then
+    nothing is)."""
     path = Path(store_path or default_store_path())
     files = []
     for entry_id in ids:
@@ -122,15 +123,18 @@ def remove_entries(ids: list[str], store_path: Path | None = None) -> list[str]:
                              "entries can be removed (curated ones are files of data/; `peerkg entries` lists "
                              "the added ones)")
         files.append(file)
-    store = open_store(path)
-    aside = write_copies([], files)
-    try:
-        drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
-        store.update(drop)
-        store.flush()
-    except (OSError, ValueError, SyntaxError) as exc:
-        restore([], aside)
-        raise StoreError(f"the store was not changed: {exc}") from None
+    with writer_lock(path):
+        store = open_store(path)
+        aside = write_copies([], files)
+        try:
+            drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
+            store.update(drop)
+            store.flush()
+        except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
+            restore([], aside)
+            raise StoreError(f"the store was not changed: {exc}") from None
+        finally:
+            del store
     forget(aside)
     return [f"removed {i} (file {f}) from the store and the workspace" for i, f in zip(ids, files, strict=True)]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
+from peerkg.graph.store import escape_line_breaks
 from peerkg.namespaces import bind_all
 
 RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
@@ -72,7 +73,9 @@ def canonical_jsonld(graph: Graph) -> str:
 
 def sorted_ntriples(graph: Graph) -> str:
     """N-Triples of `graph`, lines sorted and unique."""
-    return "\n".join(sorted({line for line in graph.serialize(format="nt").splitlines() if line})) + "\n"
+    # split on \n alone: rdflib escapes \n and \r in literals but leaves U+2028, U+0085, form feed... as they are
+    lines = {escape_line_breaks(line) for line in graph.serialize(format="nt").split("\n") if line.strip()}
+    return "\n".join(sorted(lines)) + "\n"
 
 
 def _trig(dataset: Dataset) -> str:
@@ -86,9 +89,15 @@ def _trig(dataset: Dataset) -> str:
             graph.add(triple)
         graph = canonical(graph)
         text = graph.serialize(format="turtle")
-        lines = text.splitlines()
-        header.update(line for line in lines if line.startswith("@prefix"))
-        body = "\n".join("    " + line if line else "" for line in lines if not line.startswith("@prefix"))
+        # the prefix lines lead; everything after them is the body, left as written (not indented, and split
+        # on \n alone), so that a multi-line literal keeps its exact text and cannot pose as a prefix line
+        lines = text.split("\n")
+        n = 0
+        while n < len(lines) and (lines[n].startswith("@prefix") or not lines[n].strip()):
+            if lines[n].startswith("@prefix"):
+                header.add(lines[n])
+            n += 1
+        body = "\n".join(lines[n:])
         blocks.append(f"<{context.identifier}> {{\n{body.strip(chr(10))}\n}}\n")
     prefixes = "\n".join(sorted(header))
     return prefixes + "\n\n" + "\n".join(blocks)

@@ -3,17 +3,23 @@
 `read_entries` is the only way entries get in: `build`, `validate`, `add`, `reason` and `export-entry` call
 it. It picks the loader of each path (YAML, Turtle, JSON-LD, an extraction workbook .xlsx, a folder of the
 workbook's CSV files, or a folder of entry files), then runs the checks that need every entry at once, once:
-an entry id used twice in the batch or already held by the store.
+an entry id used twice in the batch or already held by the store. It is also the trust boundary
+(peerkg.loaders.guard): only regular files are read, and every entry, whatever its format, may state facts
+only about its own nodes, has a slug for an id that imitates no other, imports nothing and holds no control
+characters.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, LoadedFile, Place
+from peerkg.loaders.guard import check_entry, lookalikes
 from peerkg.loaders.rdf_entry import load_rdf
 from peerkg.loaders.workbook import load_workbook
 from peerkg.loaders.yaml_entry import load_yaml
@@ -83,10 +89,24 @@ def _folder(path: Path) -> LoadedFile:
     return loaded
 
 
+def regular_file(path: Path) -> None:
+    """Refuses, before anything opens it, a path that is neither a folder nor a regular file (a FIFO, which
+    would block, a device such as /dev/zero, a socket), also through a symbolic link (InputError)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot read the file: {exc.strerror}", rule="unreadable")]) \
+            from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError([Problem(str(path), "not a regular file (a pipe, device or socket): only files and "
+                                  "folders are read", hint="give the entry file itself", rule="not-a-file")])
+
+
 def load_file(path: Path) -> LoadedFile:
     """One path read by the loader of its format (no cross-entry checks); unreadable input is reported as
     problems of the file, never raised."""
     try:
+        regular_file(path)
         if path.is_dir():
             return _folder(path)
         if path.suffix.lower() == WORKBOOK_SUFFIX:
@@ -100,6 +120,8 @@ def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
                  progress: Callable[[int, int, Path], None] | None = None) -> Loaded:
     """Every entry of `paths`, with every problem: the loaders' own, then an id used twice in the batch or
     (when `holds` is given, e.g. `peerkg.graph.store.holds_entry` bound to a store) already in the graph.
+    Every entry also passes the trust boundary (peerkg.loaders.guard: its own namespace only, a slug for an
+    id and no look-alike of another, no imports, no control characters).
     `progress(n, total, path)` is called before each path is read."""
     paths = list(paths)
     loaded = Loaded([str(p) for p in paths])
@@ -111,6 +133,8 @@ def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
         for entry in part.entries:
             loaded.entries.append(entry)
             loaded.problems += entry.problems
+            loaded.problems += check_entry(entry)
+    loaded.problems += lookalikes(loaded.entries, holds)
     loaded.problems += duplicate_ids(loaded.entries, holds)
     return loaded
 

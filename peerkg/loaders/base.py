@@ -10,6 +10,9 @@ listed in `Entry.refused`, so that validation does not report the missing value 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,22 +79,61 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
 
 
+# Brackets ([ { and ( of Turtle lists) open at once in any entry file; checked on the text before any parser
+# sees it, because nested flow collections make PyYAML's scanner quadratic and the JSON and Turtle parsers
+# recurse. Curated entries nest at most 4 deep.
+MAX_NESTING = 32
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest run of open brackets ([, {, ( not yet closed) in `text`, counted without parsing (a
+    bracket inside a string counts too: the limit leaves ample room for those)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+_BRACKETS = re.compile(r"[\[\]{}()]")
+
+
 def read_text(path: Path, max_bytes: int) -> str:
-    """The file as UTF-8 text, refusing what no entry can be: missing, huge, empty or binary (InputError)."""
+    """The file as UTF-8 text, refusing what no entry can be: missing, not a regular file, huge, nested
+    deeper than MAX_NESTING, empty or binary (InputError). The size is checked before reading, the file type
+    on the opened file (so a FIFO never blocks: it is opened without waiting), the nesting before parsing."""
     file = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError([Problem(file, f"file is {size:,} bytes; an entry may be at most {max_bytes:,}",
-                                      hint="split it into one file per review", rule="too-large")])
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError([Problem(file, "not a regular file (a pipe, device or socket)",
+                                          hint="give the entry file itself", rule="not-a-file")])
+            if info.st_size > max_bytes:
+                raise InputError([Problem(file, f"file is {info.st_size:,} bytes; an entry may be at most "
+                                          f"{max_bytes:,}", hint="split it into one file per review",
+                                          rule="too-large")])
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError([Problem(file, f"cannot read the file: {exc.strerror}", rule="unreadable")]) from None
+    if len(data) > max_bytes:
+        raise InputError([Problem(file, f"file is over {max_bytes:,} bytes, the most an entry may be",
+                                  hint="split it into one file per review", rule="too-large")])
     if not data.strip():
         raise InputError([Problem(file, "the file is empty", rule="empty")])
     if b"\x00" in data:
         raise InputError([Problem(file, "this is a binary file, not a text entry", rule="binary")])
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(file, f"not UTF-8 text (byte {exc.start})", rule="binary")]) from None
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise InputError([Problem(file, f"brackets are nested {depth} deep; an entry may nest at most "
+                                  f"{MAX_NESTING}", hint="write nested values as indented blocks",
+                                  rule="too-deep")])
+    return text

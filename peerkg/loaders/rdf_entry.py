@@ -16,18 +16,35 @@ from peerkg.loaders.lexical import ill_typed_literals, quiet_literal_casts
 from peerkg.namespaces import curie
 
 
+def _context_references(context: Any) -> list[str]:
+    """The documents a @context value refers to: any string in it, however deeply nested in lists, and any
+    @import or nested @context (a scoped context of a term definition) given by reference."""
+    if isinstance(context, str):
+        return [context]
+    if isinstance(context, list):
+        return [ref for item in context for ref in _context_references(item)]
+    if isinstance(context, dict):
+        found: list[str] = []
+        for key, item in context.items():
+            if key == "@import":
+                found.extend(_context_references(item) or [repr(item)])
+            elif key == "@context":
+                found.extend(_context_references(item))
+            elif isinstance(item, dict) and "@context" in item:
+                found.extend(_context_references(item["@context"]))
+        return found
+    return []
+
+
 def _remote_contexts(value: Any) -> list[str]:
-    """Every @context given by reference: those would be fetched from the web, so they are refused."""
+    """Every @context (or @import) given by reference anywhere in a JSON-LD document: those would be fetched
+    from the web or read from the file system, so they are refused."""
     found: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
             if key in ("@context", "@import"):
-                contexts = item if isinstance(item, list) else [item]
-                found.extend(c for c in contexts if isinstance(c, str))
-                if key == "@context":
-                    found.extend(_remote_contexts(item))
-            else:
-                found.extend(_remote_contexts(item))
+                found.extend(_context_references(item if key == "@context" else {"@import": item}))
+            found.extend(_remote_contexts(item))
     elif isinstance(value, list):
         for item in value:
             found.extend(_remote_contexts(item))
@@ -54,7 +71,7 @@ def _parse(path: Path, rdf_format: str) -> Graph:
         with quiet_literal_casts():
             graph.parse(data=text, format=rdf_format, publicID=fmt.base)
     # rdflib's parsers signal bad input with several exception types
-    except (BadSyntax, SyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (BadSyntax, SyntaxError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
         raise InputError([Problem(file, f"not valid {rdf_format}: {str(exc).strip().splitlines()[-1]}",
                                   line=line if isinstance(line, int) else None, rule="syntax")]) from None

@@ -126,6 +126,14 @@ class Table:
 
 # -- reading a workbook -----------------------------------------------------------------------------------
 
+def unneutralise_cell(value: str) -> str:
+    """A CSV cell as it was before `peerkg.queries.results.neutralise_cell`: a single quote written before
+    =, +, -, @, tab or carriage return, to keep spreadsheets from running the cell, is dropped."""
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
+
+
 def _refuse(file: str, message: str, rule: str, hint: str = "") -> InputError:
     return InputError([Problem(file, message, hint=hint, rule=rule)])
 
@@ -287,9 +295,10 @@ def read_csv_folder(folder: Path) -> list[Table]:
             continue
         try:
             text = data.decode("utf-8-sig")
-            # the csv module's own quoting rules: a quoted cell keeps its line breaks (and U+2028)
-            # a line break inside a cell is kept, as "\n": the form an .xlsx cell (XML) and YAML give it
-            rows: list[list[Any]] = [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
+            # the csv module's own quoting rules on a file object (str.splitlines would also split at U+2028, form
+            # feed... inside a cell); a line break inside a cell is kept as LF, the form an .xlsx cell (XML) and
+            # YAML give it; a cell `peerkg template` neutralised for spreadsheets ('=x) is read back as written
+            rows: list[list[Any]] = [[unneutralise_cell(c.replace("\r\n", "\n").replace("\r", "\n")) for c in row]
                                      for row in csv.reader(io.StringIO(text, newline=""))]
         except (UnicodeDecodeError, csv.Error) as exc:
             problems.append(Problem(str(path), f"not UTF-8 CSV text: {exc}", rule="syntax"))

@@ -1,10 +1,16 @@
-"""Query results as plain data, and written as a table, CSV, TSV, JSON, SPARQL JSON or Markdown."""
+"""Query results as plain data, and written as a table, CSV, TSV, JSON, SPARQL JSON or Markdown.
+
+Output never attacks its reader: a CSV or TSV cell that a spreadsheet would run as a formula is neutralised
+(`neutralise_cell`, the OWASP "CSV injection" advice), and table and Markdown output show control and escape
+characters escaped (`\x1b`), so stored text cannot move the cursor, clear the screen or hide rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +35,12 @@ class Result:
     rows: list[dict[str, Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple[Term, Term, Term]] | None = None
+    cut_after: float | None = None  # seconds after which the query's time limit cut the result, if it did
+
+    @property
+    def cut(self) -> bool:
+        """Whether the time limit stopped the query: the rows are those found until then."""
+        return self.cut_after is not None
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as plain Python values: int, Decimal, float, bool, str (IRIs as strings); None if unbound."""
@@ -124,16 +136,46 @@ def sparql_json_term(term: Term) -> dict[str, str]:
     return out
 
 
-def _delimited(result: Result, delimiter: str) -> str:
+# A cell a spreadsheet reads as a formula (or as the start of one: tab and carriage return are used to hide
+# it), and a plain number, which is no formula even when it starts with - or +.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def neutralise_cell(value: str) -> str:
+    """A CSV/TSV cell made safe for spreadsheets: a cell starting with =, +, -, @, tab or carriage return is
+    prefixed with a single quote, so Excel, LibreOffice and Google Sheets show it as text and never run it
+    (OWASP, "CSV Injection"); numbers such as -0.5 are left as they are."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def delimited(header: list[str], rows: list[list[str]], delimiter: str = ",") -> str:
+    """Rows as CSV (or TSV with delimiter tab), every cell passed through `neutralise_cell`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(result.variables)
-    writer.writerows(result.texts())
+    writer.writerow([neutralise_cell(c) for c in header])
+    writer.writerows([[neutralise_cell(c) for c in row] for row in rows])
     return buffer.getvalue()
 
 
+def _delimited(result: Result, delimiter: str) -> str:
+    return delimited(result.variables, result.texts(), delimiter)
+
+
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def escape_unseen(value: str) -> str:
+    """Text with every control, escape, bidirectional and invisible formatting character shown as an escape
+    (\\x1b, \\u202e), so that printing it cannot drive the terminal or reorder what is shown."""
+    return _UNSEEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", value)
+
+
 def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    return escape_unseen(" ".join(value.split()))
 
 
 def _table(result: Result) -> str:
@@ -143,6 +185,9 @@ def _table(result: Result) -> str:
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    if result.cut:
+        lines.append(f"(cut: the query ran past its time limit of {result.cut_after:.0f} s; these are the rows "
+                     "found until then)")
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,8 @@ a remote endpoint, with results as plain Python data, a table or a standard resu
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Mapping
 from http.client import HTTPException
 from pathlib import Path
@@ -15,18 +17,34 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from peerkg.errors import QueryError, StoreError
-from peerkg.graph.store import open_store, to_rdflib
+from peerkg.graph.store import default_store_path, open_store, to_rdflib
 from peerkg.namespaces import expand
 from peerkg.queries.catalogue import get
 from peerkg.queries.params import algebra, bind
 from peerkg.queries.results import Result, Term, plain_value
 
 TIMEOUT_SECONDS = 120
+# How long a query may run on the embedded store before its result is cut (`--timeout` of query and sparql).
+LOCAL_TIME_LIMIT = 5.0
+
+# The SERVICE keyword (federated query) outside IRIs, strings and comments: a local query never reaches out.
+_SERVICE = re.compile(r"(?<![?$\w:.\-])SERVICE(?=[\s<?$])", re.IGNORECASE)
+_NOT_CODE = re.compile(r"<[^<>\s]*>|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'"
+                       r"|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def refuse_service(text: str) -> None:
+    """Raises QueryError when a query holds SERVICE: the embedded store answers from its own data only, and
+    a query must not make peerkg call another address."""
+    if _SERVICE.search(_NOT_CODE.sub(" ", text)):
+        raise QueryError("SERVICE is not allowed on the embedded store: a local query never calls another "
+                         "address (run it on that endpoint with --endpoint instead)")
 
 
 # -- running ----------------------------------------------------------------------------------------
 
 def _answer(text: str, store: Path | ox.Store | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    refuse_service(text)
     target = store if isinstance(store, ox.Store) else open_store(store, read_only=True)
     try:
         return target.query(text, use_default_graph_as_union=True)
@@ -50,17 +68,67 @@ def local_records(text: str, store: Path | ox.Store | None = None) -> list[dict[
         raise StoreError(f"the store could not answer: {exc}") from None
 
 
-def run_local(text: str, store: Path | ox.Store | None = None) -> Result:
-    """Runs a query on the embedded store, its named graphs seen as one default graph."""
-    answer = _answer(text, store)
-    if isinstance(answer, ox.QueryBoolean):
-        return Result(boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
-        return Result(triples=triples)  # type: ignore[arg-type]
-    variables = [v.value for v in answer.variables]
-    rows = [{name: to_rdflib(solution[name]) for name in variables} for solution in answer]
-    return Result(variables, rows)
+def run_local(text: str, store: Path | ox.Store | None = None, time_limit: float | None = LOCAL_TIME_LIMIT,
+              ) -> Result:
+    """Runs a query on the embedded store, its named graphs seen as one default graph. The query runs in a
+    worker thread (pyoxigraph releases the GIL); after `time_limit` seconds (None: no limit) the rows found
+    so far are returned with `Result.cut` set. Raises QueryError (SERVICE, a query that does not parse) or
+    StoreError (a store that cannot be read, naming it and how to rebuild it)."""
+    refuse_service(text)
+    path = None if isinstance(store, ox.Store) else (store or default_store_path())
+    target = store if isinstance(store, ox.Store) else open_store(path, read_only=True)
+    outcome: dict[str, Any] = {}
+    collected: list[Any] = []
+    stop = threading.Event()
+
+    def work() -> None:
+        # the whole query in the worker: pyoxigraph's answers may be used only by the thread that made them
+        try:
+            answer = target.query(text, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                outcome["boolean"] = bool(answer)
+                return
+            if isinstance(answer, ox.QuerySolutions):
+                outcome["variables"] = [v.value for v in answer.variables]
+            for item in answer:
+                if stop.is_set():
+                    return
+                if isinstance(item, ox.QuerySolution):
+                    collected.append([to_rdflib(item[n]) for n in outcome["variables"]])
+                else:
+                    collected.append((to_rdflib(item.subject), to_rdflib(item.predicate), to_rdflib(item.object)))
+            outcome["triples"] = not isinstance(answer, ox.QuerySolutions)
+        except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="peerkg-query", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(time_limit)
+    cut_after = time.monotonic() - started if worker.is_alive() else None
+    stop.set()
+    items = list(collected)
+    error = outcome.get("error")
+    if isinstance(error, SyntaxError):
+        raise QueryError(f"the query does not parse: {error}")
+    if error is not None:
+        raise _unreadable(path, error)
+    if "boolean" in outcome:
+        return Result(boolean=outcome["boolean"])
+    if "variables" not in outcome:  # a CONSTRUCT or DESCRIBE (or a query cut before it answered anything)
+        if cut_after is None or "triples" in outcome or items:
+            return Result(triples=items, cut_after=cut_after)
+        return Result(cut_after=cut_after)
+    variables: list[str] = outcome["variables"]
+    rows = [dict(zip(variables, row, strict=True)) for row in items]
+    return Result(variables, rows, cut_after=cut_after)
+
+
+def _unreadable(path: Path | None, exc: BaseException) -> StoreError:
+    where = f"the store at {path}" if path is not None else "the store"
+    rebuild = f" --store {path}" if path is not None else ""
+    return StoreError(f"{where} could not answer ({str(exc).splitlines()[0][:300] if str(exc) else exc!r}): "
+                      f"if it is damaged, rebuild it with `peerkg build{rebuild}`")
 
 
 def _from_json(binding: Mapping[str, str]) -> Term:
@@ -113,9 +181,11 @@ def run_remote(text: str, endpoint: str) -> Result:
     return Result(variables, rows)
 
 
-def sparql(text: str, *, store: Path | ox.Store | None = None, endpoint: str | None = None) -> Result:
-    """Runs any SPARQL query text on the embedded store, or on `endpoint` when given."""
-    return run_remote(text, endpoint) if endpoint else run_local(text, store)
+def sparql(text: str, *, store: Path | ox.Store | None = None, endpoint: str | None = None,
+           time_limit: float | None = LOCAL_TIME_LIMIT) -> Result:
+    """Runs any SPARQL query text on the embedded store (cut after `time_limit` seconds), or on `endpoint`
+    when given."""
+    return run_remote(text, endpoint) if endpoint else run_local(text, store, time_limit)
 
 
 def check_endpoint(endpoint: str) -> None:
@@ -131,14 +201,15 @@ def check_endpoint(endpoint: str) -> None:
 
 
 def query(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,
-          endpoint: str | None = None) -> Result:
+          endpoint: str | None = None, time_limit: float | None = LOCAL_TIME_LIMIT) -> Result:
     """Runs a stored query by name with checked parameters (peerkg.queries.params.bind; on the embedded store
-    without rdflib's re-parse, see there); on an endpoint, after `check_endpoint`.
-    Raises QueryError (unknown query, bad parameter, endpoint without the graph) or StoreError."""
+    without rdflib's re-parse, see there); on an endpoint, after `check_endpoint`; locally cut after
+    `time_limit` seconds (see `run_local`). Raises QueryError (unknown query, bad parameter, endpoint without
+    the graph) or StoreError."""
     text = bind(get(name), params, reparse=bool(endpoint))
     if endpoint:
         check_endpoint(endpoint)
-    return sparql(text, store=store, endpoint=endpoint)
+    return sparql(text, store=store, endpoint=endpoint, time_limit=time_limit)
 
 
 def rows(name: str, params: Mapping[str, str] | None = None, *, store: Path | ox.Store | None = None,

@@ -27,7 +27,8 @@ __all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "vali
 # Loader rules that mean a file could not be read as entries at all (exit 2), as opposed to an entry that was
 # read but breaks a rule (exit 1).
 UNREADABLE = frozenset({"syntax", "empty", "binary", "too-large", "unreadable", "file-type", "yaml-alias",
-                        "xml-entities", "remote-context", "entry-count", "not-a-workbook", "csv-delimiter"})
+                        "xml-entities", "remote-context", "entry-count", "not-a-workbook", "csv-delimiter",
+                        "not-a-file", "too-deep"})
 
 
 def not_reported_property() -> URIRef:
