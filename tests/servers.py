@@ -7,11 +7,13 @@ Virtuoso is Debian's package `virtuoso-opensource`; like Chromium in test_docs.p
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -103,10 +105,13 @@ def apt_install(package: str) -> None:
         pytest.fail(f"{package} is missing and apt-get is not there to install it")
     prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends", package]):
-        done = subprocess.run(prefix + command, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail(f"could not install {package} ({' '.join(command)}): {done.stderr[-2000:]}")
+    # the suite runs in two processes (pytest-xdist): one apt-get at a time, or dpkg's lock refuses the other
+    with open(Path(tempfile.gettempdir()) / "peerkg-tests-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends", package]):
+            done = subprocess.run(prefix + command, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.fail(f"could not install {package} ({' '.join(command)}): {done.stderr[-2000:]}")
 
 
 VIRTUOSO_INI = """[Database]

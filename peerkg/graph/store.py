@@ -297,6 +297,14 @@ class _Handle:
             raise StoreError("the new store was used after it replaced the old one")
         return getattr(self._store, name)
 
+    def __len__(self) -> int:  # dunder methods bypass __getattr__
+        return len(self._live())
+
+    def _live(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the new store was used after it replaced the old one")
+        return self._store
+
     def close(self) -> None:
         self._store = None
         gc.collect()  # rdflib's parsers leave reference cycles that may hold query answers of the store
