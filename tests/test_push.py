@@ -103,10 +103,16 @@ def test_push_to_oxigraph_puts_every_graph_with_its_triples(oxigraph: str, store
 
 @pytest.mark.parametrize("name", names())
 def test_every_stored_query_gives_the_same_values_on_oxigraph(oxigraph: str, store: Any, name: str) -> None:
+    assert_same_values(name, store, oxigraph + "/query")
+
+
+def assert_same_values(name: str, store: Any, endpoint: str) -> None:
+    """The stored query `name` gives the same variables and values (compared as values) on the endpoint as
+    on the embedded store, which answers it with rows."""
     from peerkg.queries.run import query
 
     embedded = query(name, store=store)
-    remote = query(name, endpoint=oxigraph + "/query")
+    remote = query(name, endpoint=endpoint)
     assert remote.variables == embedded.variables
     assert values(remote.records()) == values(embedded.records())
     assert embedded.rows
@@ -215,12 +221,7 @@ def test_push_to_virtuoso_puts_every_graph_with_its_triples(virtuoso: str, store
 
 @pytest.mark.parametrize("name", names())
 def test_every_stored_query_gives_the_same_values_on_virtuoso(virtuoso: str, store: Any, name: str) -> None:
-    from peerkg.queries.run import query
-
-    embedded = query(name, store=store)
-    remote = query(name, endpoint=virtuoso + "/sparql")
-    assert remote.variables == embedded.variables
-    assert values(remote.records()) == values(embedded.records())
+    assert_same_values(name, store, virtuoso + "/sparql")
 
 
 def test_virtuoso_without_or_with_wrong_credentials_is_a_clear_error(virtuoso: str, built: Any,

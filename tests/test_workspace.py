@@ -99,3 +99,17 @@ def test_a_clone_is_found_from_any_folder_inside_it(tmp_path: Path) -> None:
     assert clone_around(other) is None
     (other / "pyproject.toml").write_text('[project]\nname = "peerkg"\n', "utf-8")
     assert clone_around(other / "data") == other
+
+
+def test_a_replacement_counts_for_the_rest_of_its_batch(store: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A replacement is validated with the rest of its batch: a second entry of the batch with the
+    replacement's reference number (98) breaks the uniqueness rule, and nothing changes."""
+    assert main(["add", "--quiet", "--store", str(store), str(NEW)]) == 0
+    before = fingerprint(store)
+    other = tmp_path / "other-2023.yaml"
+    other.write_text(NEW.read_text("utf-8").replace("id: new-2023", "id: other-2023"), "utf-8")
+    capsys.readouterr()
+    assert main(["add", "--quiet", "--replace", "--store", str(store), str(NEW), str(other)]) == 1
+    assert "[rule Paper-referenceNumber-unique]" in capsys.readouterr().err
+    assert fingerprint(store) == before

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peerkg.errors import StoreError
-from peerkg.graph.release import sorted_ntriples
 from peerkg.graph.store import default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entry_graph_name
@@ -146,8 +145,3 @@ def replace_update(graphs: list[tuple[str, str]], replaced_ids: list[str]) -> st
     for name, ntriples in graphs:
         parts.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{ntriples}}} }}")
     return " ;\n".join(parts)
-
-
-def entry_ntriples(entry: Entry) -> str:
-    """The entry's triples as sorted N-Triples."""
-    return sorted_ntriples(entry.graph)

@@ -74,9 +74,8 @@ class App:
                  stored: Callable[[], dict[str, Any]], bind: Callable[[Any, dict[str, str]], str]) -> None:
         self.settings, self.pool, self.named_graphs, self.version = settings, pool, named_graphs, version
         self.stored, self.bind = stored, bind
-        # rdflib's SPARQL parser (pyparsing), which `bind` uses to check the bound query, is not thread-safe:
-        # one binding at a time, and the bound texts kept (parameters repeat)
-        self.bind_lock = threading.Lock()
+        # the bound texts kept: the same parameters repeat, and binding parses the query again (rdflib's parser
+        # runs one parse at a time, peerkg.queries.params)
         self.bound: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
@@ -205,16 +204,15 @@ class App:
                 return _text(400, f"parameter {key} is given {len(values)} times; give it once")
             params[key] = values[0]
         cache_key = (name, tuple(sorted(params.items())))
-        with self.bind_lock:
-            text = self.bound.get(cache_key)
-            if text is None:
-                try:
-                    text = self.bind(queries[name], params)
-                except QueryError as exc:
-                    return _text(400, str(exc))
-                if len(self.bound) > 10_000:
-                    self.bound.clear()
-                self.bound[cache_key] = text
+        text = self.bound.get(cache_key)
+        if text is None:
+            try:
+                text = self.bind(queries[name], params)
+            except QueryError as exc:
+                return _text(400, str(exc))
+            if len(self.bound) > 10_000:
+                self.bound.clear()
+            self.bound[cache_key] = text
         return self.pool.run(text, headers.get("accept"))
 
     def static(self, name: str) -> Answer:

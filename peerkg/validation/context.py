@@ -17,7 +17,7 @@ from rdflib.term import Node
 from peerkg import resources
 from peerkg.graph.store import Store, graph_names, memory_store, to_nquads, to_rdflib
 from peerkg.loaders import Entry
-from peerkg.namespaces import entry_graph_name
+from peerkg.namespaces import graph_name
 from peerkg.ontology import artifact_graphs
 
 
@@ -61,8 +61,10 @@ def store_context(store: Store, entry: Entry, without: frozenset[str] = frozense
 
 
 def batch_store(entries: list[Entry]) -> Store:
-    """An in-memory store of a batch of entries, so that entries added together can cite one another."""
-    return memory_store(to_nquads([(entry_graph_name(e.id), e.graph) for e in entries]))
+    """An in-memory store of a batch of entries, so that entries added together can cite one another. Its
+    graphs are named `graph/batch/ID`, not like the store's entry graphs, so that leaving out an entry being
+    replaced (`without`) leaves out the old entry of the store, never its replacement in the batch."""
+    return memory_store(to_nquads([(graph_name("batch/" + e.id), e.graph) for e in entries]))
 
 
 @contextmanager
