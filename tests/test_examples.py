@@ -47,7 +47,8 @@ def test_one_example_per_kind_of_fact() -> None:
     assert sorted(p.stem for p in EXAMPLES.glob("*.ttl")) == sorted([
         "umbrella-review-methods", "review-and-papers", "review-type", "amstar-partial-knowledge",
         "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
-        "implementation-factor", "experience-finding", "provenance"])
+        "implementation-factor", "experience-finding", "provenance", "comparators-and-polarity",
+        "countries-and-appraisals", "eligibility-and-payment", "subgroups-certainty-and-absence"])
 
 
 def test_examples_are_consistent_with_the_ontology() -> None:
@@ -79,7 +80,7 @@ def test_umbrella_review_methods() -> None:
     assert (registration, databases, str(start), str(end)) == ("CRD42022362099", 5, "2012-01", "2022-11")
     assert (screened, other, assessed, excluded, reviews, papers) == (777, 2, 93, 57, 35, 36)
     assert assessed - excluded == papers                      # 93 full texts, 57 excluded: 36 papers
-    assert (agree_ta, agree_ft, tool, frameworks) == (Decimal(94), Decimal(86), "AMSTAR 2", 3)
+    assert (agree_ta, agree_ft, short(tool), frameworks) == (Decimal(94), Decimal(86), "amstar2", 3)
 
 
 def test_review_distinct_from_its_papers() -> None:
@@ -250,3 +251,97 @@ def test_examples_use_only_declared_terms(path: Path) -> None:
     unknown |= {o for o in graph.objects() if str(o).startswith("https://w3id.org/peerkg/vocab/")
                 and o not in declared}
     assert not unknown, sorted(map(str, unknown))
+
+
+def test_comparators_tell_an_improvement_against_usual_care_from_no_effect_against_group_cbt() -> None:
+    """Pfeiffer 2011's abstract: vs usual care 7 RCTs, 869 participants, SMD -0.59 (-0.98, -0.21), p = 0.002;
+    vs group CBT 7 RCTs, 301 participants, SMD 0.10 (-0.20, 0.39), p = 0.53."""
+    found = rows("comparators-and-polarity", """
+        SELECT ?comparator ?active ?direction ?k ?n ?estimate ?lower ?upper ?p
+        WHERE { pkid:pfeiffer-2011 pk:hasFinding ?f .
+                ?f pk:comparator ?c ; pk:direction ?direction ; pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ;
+                   pk:effectEstimate [ pk:estimate ?estimate ; pk:ciLower ?lower ; pk:ciUpper ?upper ; pk:pValue ?p ] .
+                ?c skos:prefLabel ?comparator .
+                BIND(EXISTS { ?c skos:broader+ <https://w3id.org/peerkg/vocab/comparator/active-treatment> } AS ?active) }
+        ORDER BY ?n""")
+    assert [(c, a, short(d), k, n, str(e), str(lo), str(hi), str(p)) for c, a, d, k, n, e, lo, hi, p in found] == [
+        ("group CBT", True, "no-effect", 7, 301, "0.10", "-0.20", "0.39", "0.53"),
+        ("usual care", False, "improvement", 7, 869, "-0.59", "-0.98", "-0.21", "0.002")]
+
+
+def test_polarity_puts_estimates_on_one_scale() -> None:
+    """Lloyd-Evans's recovery SMD -0.24 and Lyons's 0.18 (Cooper Table 3) both favour peer support."""
+    found = rows("comparators-and-polarity", """
+        SELECT ?e ?favouring WHERE {
+            ?e pk:estimate ?estimate ; pk:polarity ?polarity .
+            BIND(IF(?polarity = <https://w3id.org/peerkg/vocab/polarity/lower-favours-peer-support>,
+                    -?estimate, ?estimate) AS ?favouring) }
+        ORDER BY ?e""")
+    assert [(str(e).split("/id/")[1], str(f)) for e, f in found] == [
+        ("lloyd-evans-2014/finding/1/effect", "0.24"), ("lyons-2021/finding/1/effect", "0.18"),
+        ("pfeiffer-2011/finding/1/effect", "0.59"), ("pfeiffer-2011/finding/2/effect", "-0.10")]
+
+
+def test_countries_and_appraisal_tools_of_table_1() -> None:
+    countries = rows("countries-and-appraisals", """
+        SELECT ?r (GROUP_CONCAT(?c; separator=";") AS ?codes)
+        WHERE { SELECT ?r ?c WHERE { ?r pk:studyCountry ?c } ORDER BY ?c } GROUP BY ?r ORDER BY ?r""")
+    assert [(short(r), c) for r, c in countries] == [("burke-2019", "CA;US"), ("chien-2019", "CN;DE;GB;NL;US")]
+    appraisals = rows("countries-and-appraisals", """
+        SELECT ?r ?tool ?rating WHERE { ?r pk:appraisal [ pk:appraisalTool/skos:prefLabel ?tool ; pk:rating ?rating ] }
+        ORDER BY ?r ?tool""")
+    assert [(short(r), t, x) for r, t, x in appraisals] == [
+        ("burke-2019", "EPHPP", "Weak (10 studies), Moderate (9 studies), strong (4 studies)"),
+        ("chien-2019", "AMSTAR 2", "High"),
+        ("chien-2019", "Cochrane RoB tool",
+         "> half had unclear RoB for the majority of domains; ~ a quarter had high RoB for 4 domains")]
+
+
+def test_the_eligibility_criterion_answers_paid_with_its_caveat() -> None:
+    found = rows("eligibility-and-payment", """
+        SELECT ?review ?criterion ?statement ?caveat ?stated
+        WHERE { ?umbrella pk:eligibilityCriterion ?c .
+                ?c pk:criterion/skos:prefLabel ?criterion ; pk:statement ?statement ; pk:caveat/pk:statement ?caveat .
+                ?review pk:reportedIn/pk:referenceNumber ?ref .
+                BIND(EXISTS { ?review pk:intervention/pk:payment ?p } AS ?stated) }""")
+    assert [(short(r), c, s[:51], v[:46], st) for r, c, s, v, st in found] == [
+        ("chien-2019", "paid peer support", "Eligible peer support approaches were paid, meaning",
+         "We aimed to focus our review on paid peer supp", False)]
+    criteria = rows("eligibility-and-payment", """
+        SELECT ?statement WHERE { ?c pk:criterion <https://w3id.org/peerkg/vocab/eligibility-criterion/search-years> ;
+                                     pk:statement ?statement }""")
+    assert criteria == [("Searches were run from January 2012 to November 2022",)]
+
+
+def test_subgroups_are_findings_of_their_own_tied_to_the_main_analysis() -> None:
+    found = rows("subgroups-certainty-and-absence", """
+        SELECT ?sub ?by ?as ?direction ?k WHERE {
+            pkid:example-2020 pk:hasFinding ?sub .
+            ?sub a pk:SubgroupFinding ; pk:subgroupOf <https://w3id.org/peerkg/id/example-2020/finding/1> ;
+                 pk:subgroupBy/skos:prefLabel ?by ; pk:subgroupAsReported ?as ; pk:direction ?direction ;
+                 pk:numberOfStudies ?k }
+        ORDER BY ?sub""")
+    assert [(str(s).rsplit("/", 2)[-2] + "/" + short(s), b, a, short(d), k) for s, b, a, d, k in found] == [
+        ("subgroup/1", "format", "group format", "no-effect", 4),
+        ("subgroup/2", "format", "individual format", "improvement", 6)]
+    main = rows("subgroups-certainty-and-absence", """
+        SELECT ?f WHERE { pkid:example-2020 pk:hasFinding ?f FILTER NOT EXISTS { ?f pk:subgroupOf ?m } } ORDER BY ?f""")
+    assert [short(f) for (f,) in main] == ["1", "2"]
+
+
+def test_certainty_prediction_interval_and_absence_with_a_reason() -> None:
+    certainty = rows("subgroups-certainty-and-absence", """
+        SELECT ?f ?label WHERE { ?f pk:certainty/skos:prefLabel ?label } ORDER BY ?f""")
+    assert [(short(f), label) for f, label in certainty] == [("1", "GRADE: low"), ("2", "CERQual: moderate confidence")]
+    [(lower, upper)] = rows("subgroups-certainty-and-absence", """
+        SELECT ?lo ?hi WHERE { ?e pk:predictionLower ?lo ; pk:predictionUpper ?hi }""")
+    assert (str(lower), str(upper)) == ("-0.80", "0.20")
+    absent = rows("subgroups-certainty-and-absence", """
+        SELECT ?node ?reason ?field WHERE {
+            VALUES ?reason { pk:notReported pk:notAvailable pk:notApplicable }
+            ?node ?reason ?field } ORDER BY ?node ?reason""")
+    assert [(str(n).split("/id/")[1], short(r), short(f)) for n, r, f in absent] == [
+        ("example-2020/finding/1", "notReported", "numberOfParticipants"),
+        ("example-2020/finding/2", "notApplicable", "comparator"),
+        ("fang-2022/intervention", "notReported", "setting"),
+        ("lyons-2021", "notAvailable", "numberOfParticipants")]

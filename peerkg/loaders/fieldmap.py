@@ -14,7 +14,7 @@ from peerkg.namespaces import entity_base, expand
 from peerkg.ontology import concept_iri, scheme_iri
 
 VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
-               "value_of", "identifier", "kind")
+               "value_of", "identifier", "kind", "selects_scheme")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Field:
     numbers_as_text: bool = False
     year_month: bool = False  # text like "2012-01"; a date cell of a workbook is read as its year and month
     percentage: bool = False  # a number of percent (I² 48 for 48%); a workbook cell formatted as % is read x100
+    inverse: bool = False  # a nested record points at its parent: (child, property, parent)
+    owner: URIRef | None = None  # a nested record is also linked from the entry's root by this property
+    scheme_from: str = ""  # the sibling key whose value names the scheme (kind "scheme" with `schemes`)
+    schemes: tuple[tuple[str, str], ...] = ()  # value of the sibling key -> scheme name
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,14 @@ class Record:
     fields: dict[str, Field]
     sub_nodes: dict[str, SubNode] = field(default_factory=dict)
     extra: dict[str, URIRef] = field(default_factory=dict)
+    also_types: tuple[URIRef, ...] = ()  # further rdf:types of its nodes (a subgroup finding is a finding)
 
 
 @dataclass(frozen=True)
 class EntryFormat:
     base: str  # the IRI base of entries (`pkid:`)
     not_reported_value: str
+    absent_values: dict[str, URIRef]  # `not reported`, `not available`, `not applicable` -> the property
     terms: dict[str, URIRef]
     max_bytes: int
     max_nodes: int
@@ -73,6 +79,9 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         raise ValueError(f"entry-format.yaml: field {name!r} needs exactly one value type, has {kinds}")
     kind = kinds[0]
     target = spec[kind]
+    if kind == "selects_scheme":
+        kind = "selector"
+    schemes = spec.get("schemes", {})
     return Field(
         name=name,
         kind=kind,
@@ -83,6 +92,10 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         numbers_as_text=bool(spec.get("numbers_as_text", False)),
         year_month=bool(spec.get("year_month", False)),
         percentage=bool(spec.get("percentage", False)),
+        inverse=bool(spec.get("inverse", False)),
+        owner=expand(spec["owner"]) if "owner" in spec else None,
+        scheme_from=str(spec.get("scheme_from", "")),
+        schemes=tuple(sorted((str(k), str(v)) for k, v in schemes.items())),
     )
 
 
@@ -94,11 +107,17 @@ def entry_format() -> EntryFormat:
     records = {}
     for kind, spec in raw["records"].items():
         extra = {k: expand(v) for k, v in spec.items() if k.endswith("_property")}
+        fields = {name: _field(name, f) for name, f in spec["fields"].items()}
+        if "extends" in spec:  # the fields of another record (declared before), less those it leaves out
+            base = records[spec["extends"]]
+            left_out = set(spec.get("without", []))
+            fields = {**{n: f for n, f in base.fields.items() if n not in left_out}, **fields}
         records[kind] = Record(
             kind=kind,
             cls=expand(spec["class"]),
             iri=spec["iri"],
-            fields={name: _field(name, f) for name, f in spec["fields"].items()},
+            fields=fields,
+            also_types=tuple(expand(c) for c in spec.get("also_class", [])),
             sub_nodes={
                 name: SubNode(name, expand(s["property"]), expand(s["class"]), s["iri"])
                 for name, s in spec.get("sub_nodes", {}).items()
@@ -108,6 +127,7 @@ def entry_format() -> EntryFormat:
     return EntryFormat(
         base=entity_base(),
         not_reported_value=raw["not_reported_value"],
+        absent_values={text: expand(prop) for text, prop in raw["absent_values"].items()},
         terms={k: expand(v) for k, v in raw["terms"].items()},
         max_bytes=int(raw["limits"]["max_bytes"]),
         max_nodes=int(raw["limits"]["max_nodes"]),

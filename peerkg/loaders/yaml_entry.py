@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ class _Walker:
         self.refused: set[tuple[URIRef, URIRef | None]] = set()
         self.nodes = 0
         self.places: dict[tuple[URIRef, URIRef | None], Place] = {}
+        self.root: URIRef | None = None  # the entry's own node (the first record walked)
 
     def place(self, subject: URIRef, prop: URIRef | None, path: str, node: yaml.Node) -> None:
         """Remembers where a node or a field is written, for reports on the entry's RDF (SHACL results)."""
@@ -115,7 +117,11 @@ class _Walker:
             ident = raw
         values = dict(iri_values, id=ident)
         subject = URIRef(self.fmt.base + (iri or record.iri.format(**values)))
+        if self.root is None:
+            self.root = subject
         self.graph.add((subject, RDF.type, record.cls))
+        for cls in record.also_types:
+            self.graph.add((subject, RDF.type, cls))
         self.place(subject, None, path, node)
         holders: dict[str, URIRef] = {}
         for name, sub in record.sub_nodes.items():
@@ -147,17 +153,26 @@ class _Walker:
     def value(self, record: Record, spec: Field, node: yaml.Node, path: str, subject: URIRef,
               holder: URIRef, siblings: dict[str, tuple[yaml.Node, yaml.Node]]) -> bool:
         """Adds the triples of one field; True when it gave a value that needs provenance."""
-        if spec.kind in ("identifier", "kind", "value_of"):
+        if spec.kind in ("identifier", "kind", "value_of", "selector"):
             return False
         self.place(holder, spec.property if spec.kind != "sources" else self.fmt.terms["derived_from"], path, node)
         if self.refuse(node, path):
             self.refused.add((holder, spec.property))
             return False
-        if isinstance(node, yaml.ScalarNode) and _scalar(node) == self.fmt.not_reported_value:
-            # whether this field may be `not reported` is a shape's rule (X-notReported)
+        absent = self.fmt.absent_values.get(_scalar(node)) if isinstance(node, yaml.ScalarNode) \
+            and isinstance(_scalar(node), str) else None
+        if absent is not None:
+            # `not reported`, `not available` or `not applicable`: whether this field may be absent for that
+            # reason is a shape's rule (X-notReported, X-notAvailable, X-notApplicable)
             if spec.property is not None:
-                self.graph.add((holder, self.fmt.terms["not_reported"], spec.property))
+                self.graph.add((holder, absent, spec.property))
             return False
+        if spec.scheme_from:
+            chosen = self.chosen_scheme(spec, siblings, path, node)
+            if chosen is None:
+                self.refused.add((holder, spec.property))
+                return False
+            spec = replace(spec, target=chosen)
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         if isinstance(node, yaml.SequenceNode) and not spec.many and spec.kind != "sources":
             self.problem(path, node, f"{spec.name!r} takes one value, not a list", rule="wrong-type")
@@ -179,7 +194,9 @@ class _Walker:
                     if child.extra.get("finding_property") and self._is_finding_criterion(item):
                         prop = child.extra["finding_property"]
                     if prop is not None:
-                        self.graph.add((holder, prop, obj))
+                        self.graph.add((obj, prop, holder) if spec.inverse else (holder, prop, obj))
+                    if spec.owner is not None and self.root is not None:
+                        self.graph.add((self.root, spec.owner, obj))
                     if spec.target == "criterion":
                         self.criterion(child, item, item_path, obj)
                     gave = True
@@ -193,6 +210,27 @@ class _Walker:
                 self.graph.add((holder, spec.property, term))
                 gave = True
         return gave
+
+    def chosen_scheme(self, spec: Field, siblings: dict[str, tuple[yaml.Node, yaml.Node]], path: str,
+                      node: yaml.Node) -> str | None:
+        """The scheme a field's value is a concept of, named by a sibling key (certainty by
+        certainty_system: grade -> grade-certainty); None, with a problem, when that key is missing or
+        names no scheme."""
+        schemes = dict(spec.schemes)
+        choices = " or ".join(sorted(schemes))
+        sibling = siblings.get(spec.scheme_from)
+        if sibling is None:
+            self.problem(path, node, f"{spec.name!r} needs {spec.scheme_from!r} beside it ({choices})",
+                         f"add {spec.scheme_from}: {sorted(schemes)[0]}", "missing-field")
+            return None
+        value = _scalar(sibling[1]) if isinstance(sibling[1], yaml.ScalarNode) else None
+        if not isinstance(value, str) or value not in schemes:
+            close = difflib.get_close_matches(str(value), schemes, n=1)
+            self.problem(path.rsplit(".", 1)[0] + "." + spec.scheme_from if "." in path else spec.scheme_from,
+                         sibling[1], f"{value!r} is not a {spec.scheme_from} ({choices})",
+                         f"did you mean {close[0]!r}?" if close else f"one of {choices}", "unknown-term")
+            return None
+        return schemes[value]
 
     # -- values ----------------------------------------------------------------------------
     def term(self, spec: Field, node: yaml.Node, path: str) -> URIRef | Literal | None:
