@@ -222,11 +222,16 @@ def allowed_values(sheet: Sheet, column: str, lay: Layout) -> tuple[str, ...]:
     spec = field_spec(sheet, column)
     values: tuple[str, ...] = ()
     if spec is not None and spec.kind == "scheme":
-        values = tuple(sorted(scheme_slugs(spec.target)))
+        # a field whose scheme a sibling names (certainty: GRADE or CERQual) offers the slugs of each
+        schemes = [scheme for _, scheme in spec.schemes] or [spec.target]
+        values = tuple(sorted(set().union(*(scheme_slugs(s) for s in schemes))))
+    elif spec is not None and spec.kind == "selector" and sheet.record:
+        values = tuple(sorted({key for f in fmt.records[sheet.record].fields.values()
+                               if f.scheme_from == spec.name for key, _ in f.schemes}))
     elif spec is not None and spec.kind == "datatype" and spec.target == "xsd:boolean":
         values = ("true", "false")
     if values and spec is not None and rules(sheet, column).not_reported:
-        values += (fmt.not_reported_value,)
+        values += tuple(fmt.absent_values)
     return values
 
 

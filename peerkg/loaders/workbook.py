@@ -403,7 +403,7 @@ def convert(spec: Field | None, value: Any, fmt: EntryFormat, separator: str) ->
     cannot be converted is passed on as it is, for the loader to report."""
     if spec is None:
         return value
-    if isinstance(value, str) and value == fmt.not_reported_value:
+    if isinstance(value, str) and value in fmt.absent_values:
         return value
     if spec.many and isinstance(value, str) and separator in value:
         return [_scalar(spec, v.strip(), fmt) for v in value.split(separator) if v.strip()]

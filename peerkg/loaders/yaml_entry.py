@@ -221,7 +221,7 @@ class _Walker:
         sibling = siblings.get(spec.scheme_from)
         if sibling is None:
             self.problem(path, node, f"{spec.name!r} needs {spec.scheme_from!r} beside it ({choices})",
-                         f"add {spec.scheme_from}: {sorted(schemes)[0]}", "missing-field")
+                         f"add {spec.scheme_from}: " + " or ".join(sorted(schemes)), "missing-field")
             return None
         value = _scalar(sibling[1]) if isinstance(sibling[1], yaml.ScalarNode) else None
         if not isinstance(value, str) or value not in schemes:

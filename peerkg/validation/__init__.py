@@ -17,6 +17,7 @@ from rdflib.term import Node
 from peerkg.errors import InputError, Problem
 from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
+from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import curie, expand
 from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
@@ -34,6 +35,12 @@ UNREADABLE = frozenset({"syntax", "empty", "binary", "too-large", "unreadable", 
 def not_reported_property() -> URIRef:
     """`pk:notReported`: a node's link to a field the source does not report."""
     return expand("pk:notReported")
+
+
+def absence_properties() -> tuple[URIRef, ...]:
+    """`pk:notReported`, `pk:notAvailable`, `pk:notApplicable`: a node's link to a field it has no value for,
+    with the reason (loaders/entry-format.yaml `absent_values`)."""
+    return tuple(entry_format().absent_values.values())
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
     if (result.focus, prop) in entry.refused:
         return True
     return result.component == "MinCountConstraintComponent" and prop is not None \
-        and (result.focus, not_reported_property(), prop) in entry.graph
+        and any((result.focus, reason, prop) in entry.graph for reason in absence_properties())
 
 
 def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset()) -> Report:

@@ -69,8 +69,8 @@ def to_problem(entry: Entry, result: ShapeResult, report: Graph) -> Problem:
 
 
 def _place(entry: Entry, result: ShapeResult, prop: URIRef | None) -> Place:
-    if prop == entry_format().terms["not_reported"] and isinstance(result.value, URIRef):
-        prop = result.value  # `field: not reported` is written where the field is
+    if prop in entry_format().absent_values.values() and isinstance(result.value, URIRef):
+        prop = result.value  # `field: not reported` (or not available, not applicable) is written where the field is
     for node in (result.focus, result.value):
         if isinstance(node, URIRef) and (node, prop) in entry.places:
             return entry.places[(node, prop)]
