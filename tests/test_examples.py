@@ -262,7 +262,8 @@ def test_comparators_tell_an_improvement_against_usual_care_from_no_effect_again
                 ?f pk:comparator ?c ; pk:direction ?direction ; pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ;
                    pk:effectEstimate [ pk:estimate ?estimate ; pk:ciLower ?lower ; pk:ciUpper ?upper ; pk:pValue ?p ] .
                 ?c skos:prefLabel ?comparator .
-                BIND(EXISTS { ?c skos:broader+ <https://w3id.org/peerkg/vocab/comparator/active-treatment> } AS ?active) }
+                BIND(EXISTS { ?c skos:broader+ <https://w3id.org/peerkg/vocab/comparator/active-treatment> }
+                     AS ?active) }
         ORDER BY ?n""")
     assert [(c, a, short(d), k, n, str(e), str(lo), str(hi), str(p)) for c, a, d, k, n, e, lo, hi, p in found] == [
         ("group CBT", True, "no-effect", 7, 301, "0.10", "-0.20", "0.39", "0.53"),

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import yaml
 from conftest import REPO
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH
 
 from peerkg.loaders import load_entry
@@ -110,7 +111,7 @@ def test_the_valid_fixture_conforms_alone(tmp_path: Path) -> None:
 
 # -- the curated data ----------------------------------------------------------------------------------------
 
-def _data() -> dict[str, dict[str, object]]:
+def _data() -> dict[str, dict[str, Any]]:
     return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted((REPO / "data").glob("*.yaml"))}
 
 
@@ -132,7 +133,7 @@ def test_the_number_of_participants_is_not_available_for_the_32_table_1_rows_our
 
 def test_the_claim_of_six_reviews_without_participants_stays_unverifiable() -> None:
     cooper = _data()["cooper-2024"]
-    [claim] = [c for c in cooper["claims"] if c["id"] == "reviews-participants-not-reported"]  # type: ignore[union-attr]
+    [claim] = [c for c in cooper["claims"] if c["id"] == "reviews-participants-not-reported"]
     assert (claim["value"], claim["criteria"]) == (6, "not reported")
 
 

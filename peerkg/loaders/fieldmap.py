@@ -104,7 +104,7 @@ def entry_format() -> EntryFormat:
     """The field map of loaders/entry-format.yaml, read once per process. Raises ValueError (a bug of the
     shipped file, not of an entry) when a field does not declare exactly one value type."""
     raw = yaml.safe_load(resources.path("loaders", "entry-format.yaml").read_text("utf-8"))
-    records = {}
+    records: dict[str, Record] = {}
     for kind, spec in raw["records"].items():
         extra = {k: expand(v) for k, v in spec.items() if k.endswith("_property")}
         fields = {name: _field(name, f) for name, f in spec["fields"].items()}
