@@ -109,6 +109,34 @@ def test_the_valid_fixture_conforms_alone(tmp_path: Path) -> None:
     assert [(i.problem.rule, i.problem.field) for i in report.issues] == []
 
 
+def test_the_workbook_says_it_too(tmp_path: Path) -> None:
+    """The fixture less what only YAML holds (appraisals, subgroups), through a filled workbook and back: the same
+    triples (comparator, certainty and its system, polarity, prediction interval, countries, the review's own
+    factor and theme, absence with a reason)."""
+    import re as regex
+
+    from rdflib.compare import isomorphic
+
+    from peerkg.cli import main
+    from peerkg.loaders import read_entries
+
+    text = VALID.read_text("utf-8")
+    text = regex.sub(r"\nappraisals:\n  - tool: robis\n.*?\n    sources: \[[^\n]*\]", "", text, flags=regex.S)
+    text = regex.sub(r"\n    appraisals:\n      - tool: rob2\n.*?\n        sources: \[[^\n]*\]", "", text,
+                     flags=regex.S)
+    text = regex.sub(r"\n    subgroups:\n.*?(?=\n  - outcome)", "", text, flags=regex.S)
+    flat = tmp_path / "flat.yaml"
+    flat.write_text(text, "utf-8")
+    workbook = tmp_path / "filled.xlsx"
+    assert main(["template", str(workbook), "--entry", str(flat)]) == 0
+    [from_yaml] = read_entries([flat], None).entries
+    [from_workbook] = read_entries([workbook], None).entries
+    assert from_workbook.problems == []
+    assert isomorphic(from_yaml.graph, from_workbook.graph)
+    assert (node("reported-2021/finding/3"), pk("certainty"), concept("cerqual-confidence", "moderate")) \
+        in from_workbook.graph
+
+
 # -- the curated data ----------------------------------------------------------------------------------------
 
 def _data() -> dict[str, dict[str, Any]]:

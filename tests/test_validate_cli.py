@@ -233,11 +233,12 @@ def test_the_blank_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         return [c.value for row in lists[cells] for c in row]
 
     assert allowed("reviews", "review_type") == vocabulary_slugs("review-type")
-    assert allowed("reviews", "populations") == [*vocabulary_slugs("population"), "not reported"]
+    absent = ["not reported", "not available", "not applicable"]
+    assert allowed("reviews", "populations") == [*vocabulary_slugs("population"), *absent]
     assert allowed("findings", "outcome") == vocabulary_slugs("outcome")
     assert allowed("implementation factors", "cfir_domain") == vocabulary_slugs("cfir")
     assert allowed("experience themes", "perspective") == vocabulary_slugs("perspective")
-    assert allowed("reviews", "grade") == ["true", "false", "not reported"]
+    assert allowed("reviews", "grade") == ["true", "false", *absent]
     again = tmp_path / "again.xlsx"
     run(capsys, "template", str(again))
     assert again.read_bytes() == path.read_bytes()
@@ -262,10 +263,10 @@ def test_a_curated_review_round_trips_through_csv_files(tmp_path: Path) -> None:
 
 
 def test_factors_and_themes_round_trip_through_the_workbook(tmp_path: Path) -> None:
-    """The umbrella review's factors and themes; its key findings, claims, overlap and weakness counts are
-    YAML-only (the workbook refuses them, see below)."""
+    """The umbrella review's factors and themes; its key findings, claims, overlap and weakness counts and
+    eligibility criteria are YAML-only (the workbook refuses them, see below)."""
     data: dict[str, Any] = yaml.safe_load((DATA / "cooper-2024.yaml").read_text("utf-8"))
-    for key in ("overlap", "amstar2_weaknesses", "key_findings", "claims"):
+    for key in ("overlap", "amstar2_weaknesses", "key_findings", "claims", "eligibility"):
         data.pop(key, None)
         data["provenance"].pop(key, None)
     umbrella = tmp_path / "cooper-2024.yaml"
