@@ -14,7 +14,7 @@ from peerkg.namespaces import entity_base, expand
 from peerkg.ontology import concept_iri, scheme_iri
 
 VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
-               "value_of", "identifier", "kind")
+               "value_of", "identifier", "kind", "vocabulary", "scheme_of")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Field:
     numbers_as_text: bool = False
     year_month: bool = False  # text like "2012-01"; a date cell of a workbook is read as its year and month
     percentage: bool = False  # a number of percent (I² 48 for 48%); a workbook cell formatted as % is read x100
+    inverse: bool = False  # the triple points from the nested record to its holder (pk:proposedBy)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class EntryFormat:
     def scheme_iri(self, scheme: str) -> URIRef:
         return scheme_iri(scheme)
 
+    def proposed_term(self, entry: str, slug: str) -> URIRef:
+        """The IRI of the term `slug` proposed by entry `entry` (record proposed-term): pkid:ENTRY/term/SLUG."""
+        return URIRef(self.base + self.records["proposed-term"].iri.format(parent=entry, id=slug))
+
 
 def _field(name: str, spec: dict[str, Any]) -> Field:
     kinds = [k for k in VALUE_KINDS if k in spec]
@@ -83,6 +88,7 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         numbers_as_text=bool(spec.get("numbers_as_text", False)),
         year_month=bool(spec.get("year_month", False)),
         percentage=bool(spec.get("percentage", False)),
+        inverse=bool(spec.get("inverse", False)),
     )
 
 

@@ -18,8 +18,9 @@ from peerkg.errors import InputError, Problem
 from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
 from peerkg.namespaces import curie, expand
-from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
+from peerkg.validation.context import batch_store, entry_nodes, static_context, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
+from peerkg.validation.proposals import close_label_problems
 from peerkg.validation.shapes import ShapeResult, run_shapes
 
 __all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "validate_graph"]
@@ -125,6 +126,7 @@ def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str]
         results, raw = validate_entry(entry, stores, without)
         results = [r for r in results if not _already_reported(entry, r, raw)]
         report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
+        report.issues.extend(Issue(p, "warning") for p in close_label_problems(entry, static_context()))
         _copy_results(raw, [r.node for r in results], report.results)
     return report
 
