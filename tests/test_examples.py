@@ -47,7 +47,7 @@ def test_one_example_per_kind_of_fact() -> None:
     assert sorted(p.stem for p in EXAMPLES.glob("*.ttl")) == sorted([
         "umbrella-review-methods", "review-and-papers", "review-type", "amstar-partial-knowledge",
         "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
-        "implementation-factor", "experience-finding", "provenance"])
+        "implementation-factor", "experience-finding", "provenance", "proposed-term"])
 
 
 def test_examples_are_consistent_with_the_ontology() -> None:
@@ -250,3 +250,17 @@ def test_examples_use_only_declared_terms(path: Path) -> None:
     unknown |= {o for o in graph.objects() if str(o).startswith("https://w3id.org/peerkg/vocab/")
                 and o not in declared}
     assert not unknown, sorted(map(str, unknown))
+
+
+def test_a_proposed_term_is_found_through_the_hierarchy() -> None:
+    """Pfeiffer 2011's finding on depressive symptoms (a term its entry proposes, narrower than depression) is
+    a finding on depression and on clinical outcomes; its population is under any mental health condition."""
+    found = rows("proposed-term", """
+        SELECT ?finding ?label WHERE { ?finding pk:outcome ?o . ?o skos:broader* outcome:depression ;
+                                       skos:prefLabel ?label }""")
+    assert [(short(f), label) for f, label in found] == [("1", "depressive symptoms")]
+    assert len(rows("proposed-term", "SELECT ?f WHERE { ?f pk:outcome/skos:broader* outcome:clinical }")) == 1
+    populations = rows("proposed-term", """
+        SELECT ?review ?by WHERE { ?review pk:population ?p . ?p skos:broader* pop:any-mental-health-condition ;
+                                   pk:proposedBy ?by }""")
+    assert [(short(r), short(b)) for r, b in populations] == [("pfeiffer-2011", "pfeiffer-2011")]
