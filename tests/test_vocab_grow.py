@@ -98,7 +98,9 @@ def test_edit_distance_counts_a_swap_as_one() -> None:
     ("hospitalization", "hospitalisation", 1),          # spelling variant
     ("empowerement", "empowerment", 1),
     ("self-advocacy", "self-efficacy", None),           # another meaning (difflib: 77% alike)
-    ("care", "cure", None),                             # short words must match exactly
+    ("care", "cure", None),                             # short words: only a swap of neighbours
+    ("hoep", "hope", 1),
+    ("hops", "hope", None),
     ("treatment engagement", "engagement", None),       # other words
     ("social functioning", "social inclusion", None),
 ])

@@ -7,9 +7,10 @@ difflib finds them 77% alike), so a hint is made only for
 - another spelling of the same words: case, accents, spaces, hyphens and underscores aside ("Self Efficacy",
   "self_efficacy", "quality-of-life"); alternative labels (skos:altLabel) count as names of the term;
 - a typo: the same number of words, each word the same or at a small edit distance (optimal string alignment:
-  insertions, deletions, substitutions and swaps of two neighbours) that depends on its length: none for words
-  of up to 4 letters (care/cure, hope/hops), 1 for 5 to 8 letters (recovry, depresion, behavior), 2 for longer
-  words (hospitalization, empowerement), and at most 2 over all words.
+  insertions, deletions, substitutions and swaps of two neighbours) that depends on its length: for words of
+  up to 4 letters only a swap of two neighbours (hoep for hope, but not care/cure or hope/hops), 1 for 5 to 8
+  letters (recovry, depresion, behavior), 2 for longer words (hospitalization, empowerement), and at most 2
+  over all words.
 
 Anything else is no hint: the curator is told the allowed terms and how to propose a new one.
 """
@@ -61,6 +62,11 @@ def _allowed(a: str, b: str) -> int:
     return _LONG_WORD_EDITS
 
 
+def _swap(a: str, b: str) -> bool:
+    """Two words that differ by one swap of neighbouring letters (hoep, hope)."""
+    return len(a) == len(b) and sorted(a) == sorted(b) and distance(a, b) == 1
+
+
 def respelling(given: str, name: str) -> int | None:
     """How many edits make `given` into `name` when it is another spelling or a typo of it (0: the same words
     written otherwise), else None (a different name, possibly of a different meaning)."""
@@ -76,7 +82,7 @@ def respelling(given: str, name: str) -> int | None:
         if a == b:
             continue
         edits = distance(a, b)
-        if edits > _allowed(a, b):
+        if edits > _allowed(a, b) and not _swap(a, b):
             return None
         total += edits
     return total if total <= _TOTAL_EDITS else None
