@@ -248,6 +248,14 @@ def test_a_second_entry_uses_a_term_the_store_holds_and_removing_the_first_remov
     assert _ask(store, f"{term} skos:broader <{VOCAB}outcome/empowerment>")
     code, data = report(capsys, "--store", str(store), str(second))
     assert (code, data["violations"]) == (0, 0), data["issues"]
+    # a third entry proposing the same term anew is told of the first one's (a warning: it may join)
+    again = write(tmp_path, entry_data("grow-2026", proposals=[dict(SELF_ADVOCACY, id="advocacy-for-self",
+                                                                    label="Self advocacy")], outcomes=()))
+    code, data = report(capsys, str(again))
+    assert (code, data["warnings"]) == (0, 0)
+    code, data = report(capsys, "--store", str(store), str(again))
+    assert (code, rules(data, "warning")) == (0, [("ProposedTerm-label-close", "proposed_terms[1].label")])
+    assert "'self-advocacy'" in data["issues"][0]["message"]
     assert main(["remove", "--store", str(store), "grow-2024"]) == 0
     assert not _ask(store, f"{term} ?p ?o")
     code, data = report(capsys, "--store", str(store), str(second))

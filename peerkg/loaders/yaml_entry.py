@@ -401,7 +401,8 @@ def _proposals(fmt: EntryFormat, entry: str, node: yaml.Node | None) -> dict[tup
     for item in items:
         if not isinstance(item, yaml.MappingNode):
             continue
-        keys = {_scalar(k): (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+        keys: dict[str, tuple[yaml.Node, yaml.Node]] = {
+            str(_scalar(k)): (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
         slug = _sibling_text(keys, "id")
         scheme = _sibling_text(keys, "scheme")
         if scheme and IDENTIFIER.fullmatch(slug):
