@@ -48,7 +48,8 @@ def test_one_example_per_kind_of_fact() -> None:
         "umbrella-review-methods", "review-and-papers", "review-type", "amstar-partial-knowledge",
         "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
         "implementation-factor", "experience-finding", "provenance", "comparators-and-polarity",
-        "countries-and-appraisals", "eligibility-and-payment", "subgroups-certainty-and-absence"])
+        "countries-and-appraisals", "eligibility-and-payment", "subgroups-certainty-and-absence",
+        "proposed-term"])
 
 
 def test_examples_are_consistent_with_the_ontology() -> None:
@@ -346,3 +347,15 @@ def test_certainty_prediction_interval_and_absence_with_a_reason() -> None:
         ("example-2020/finding/2", "notApplicable", "comparator"),
         ("fang-2022/intervention", "notReported", "setting"),
         ("lyons-2021", "notAvailable", "numberOfParticipants")]
+def test_a_proposed_term_is_found_through_the_hierarchy() -> None:
+    """Pfeiffer 2011's finding on depressive symptoms (a term its entry proposes, narrower than depression) is
+    a finding on depression and on clinical outcomes; its population is under any mental health condition."""
+    found = rows("proposed-term", """
+        SELECT ?finding ?label WHERE { ?finding pk:outcome ?o . ?o skos:broader* outcome:depression ;
+                                       skos:prefLabel ?label }""")
+    assert [(short(f), label) for f, label in found] == [("1", "depressive symptoms")]
+    assert len(rows("proposed-term", "SELECT ?f WHERE { ?f pk:outcome/skos:broader* outcome:clinical }")) == 1
+    populations = rows("proposed-term", """
+        SELECT ?review ?by WHERE { ?review pk:population ?p . ?p skos:broader* pop:any-mental-health-condition ;
+                                   pk:proposedBy ?by }""")
+    assert [(short(r), short(b)) for r, b in populations] == [("pfeiffer-2011", "pfeiffer-2011")]

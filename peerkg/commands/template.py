@@ -16,7 +16,7 @@ from peerkg.loaders import yaml12
 from peerkg.loaders.fieldmap import Field, entry_format
 from peerkg.loaders.workbook import LISTS_SHEET, README_SHEET, STRUCTURAL, Layout, Sheet, field_spec, layout
 from peerkg.loaders.yaml_entry import load_yaml
-from peerkg.ontology import scheme_slugs
+from peerkg.ontology import scheme_names, scheme_slugs
 from peerkg.queries.results import neutralise_cell
 from peerkg.validation.shapes import FieldRules, field_rules
 
@@ -228,6 +228,8 @@ def allowed_values(sheet: Sheet, column: str, lay: Layout) -> tuple[str, ...]:
     elif spec is not None and spec.kind == "selector" and sheet.record:
         values = tuple(sorted({key for f in fmt.records[sheet.record].fields.values()
                                if f.scheme_from == spec.name for key, _ in f.schemes}))
+    elif spec is not None and spec.kind == "vocabulary":
+        values = scheme_names()
     elif spec is not None and spec.kind == "datatype" and spec.target == "xsd:boolean":
         values = ("true", "false")
     if values and spec is not None and rules(sheet, column).not_reported:
@@ -249,6 +251,10 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
             validation.errorStyle = "warning"
             validation.prompt = f"one or more of the list, separated by {lay.separator!r}"
         validation.error = "not an allowed value: see the README sheet"
+        if spec is not None and spec.kind == "scheme":
+            # a term the entry proposes (proposed terms sheet) is typed in: Excel accepts it after a warning
+            validation.errorStyle = "warning"
+            validation.error = "not a term of the vocabulary: pick one, or propose it on the proposed terms sheet"
     elif spec is not None and spec.kind == "datatype" and spec.target in ("xsd:nonNegativeInteger",
                                                                            "xsd:positiveInteger") \
             and not rules(sheet, column).not_reported:
@@ -308,7 +314,9 @@ def describe(sheet: Sheet, column: str, lay: Layout) -> str:
     if spec is None:
         return ""
     kinds = {
-        "scheme": f"a term of the {spec.target} vocabulary",
+        "scheme": f"a term of the {spec.target} vocabulary, or one proposed on the proposed terms sheet",
+        "vocabulary": "the vocabulary (scheme) the term belongs to, e.g. outcome or population",
+        "scheme_of": "the existing term of that vocabulary the proposed term is a kind of (its slug)",
         "link": "the id of a review in the graph",
         "identifier": "the entry id: surname of the first author and year, e.g. chien-2019",
     }

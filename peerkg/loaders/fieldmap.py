@@ -14,7 +14,7 @@ from peerkg.namespaces import entity_base, expand
 from peerkg.ontology import concept_iri, scheme_iri
 
 VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
-               "value_of", "identifier", "kind", "selects_scheme")
+               "value_of", "identifier", "kind", "selects_scheme", "vocabulary", "scheme_of")
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Field:
     numbers_as_text: bool = False
     year_month: bool = False  # text like "2012-01"; a date cell of a workbook is read as its year and month
     percentage: bool = False  # a number of percent (I² 48 for 48%); a workbook cell formatted as % is read x100
-    inverse: bool = False  # a nested record points at its parent: (child, property, parent)
+    inverse: bool = False  # a nested record points at its parent: (child, property, parent), e.g. pk:proposedBy
     owner: URIRef | None = None  # a nested record is also linked from the entry's root by this property
     scheme_from: str = ""  # the sibling key whose value names the scheme (kind "scheme" with `schemes`)
     schemes: tuple[tuple[str, str], ...] = ()  # value of the sibling key -> scheme name
@@ -71,6 +71,10 @@ class EntryFormat:
 
     def scheme_iri(self, scheme: str) -> URIRef:
         return scheme_iri(scheme)
+
+    def proposed_term(self, entry: str, slug: str) -> URIRef:
+        """The IRI of the term `slug` proposed by entry `entry` (record proposed-term): pkid:ENTRY/term/SLUG."""
+        return URIRef(self.base + self.records["proposed-term"].iri.format(parent=entry, id=slug))
 
 
 def _field(name: str, spec: dict[str, Any]) -> Field:

@@ -415,7 +415,7 @@ def _scalar(spec: Field, value: Any, fmt: EntryFormat) -> Any:
         return value
     if isinstance(value, datetime.datetime | datetime.date):
         return f"{value.year:04d}-{value.month:02d}" if spec.year_month else value.isoformat()
-    if spec.kind in ("scheme", "link", "identifier", "kind"):
+    if spec.kind in ("scheme", "link", "identifier", "kind", "vocabulary", "scheme_of"):
         return str(value)
     if spec.kind != "datatype":
         return value

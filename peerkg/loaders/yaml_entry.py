@@ -28,6 +28,8 @@ from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format
 from peerkg.loaders.lexical import invisible_hint, number_hint
 
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A term proposed by another entry, named in a vocabulary field: ENTRY/SLUG
+PROPOSED_ELSEWHERE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 # The lowest value of each integer datatype; a whole number below it is kept as an xsd:integer, so that the
 # shape of the field (sh:datatype) reports it in the curator's words, not as an ill-typed literal.
 INTEGER_TYPES = {
@@ -65,6 +67,8 @@ class _Walker:
         self.nodes = 0
         self.places: dict[tuple[URIRef, URIRef | None], Place] = {}
         self.root: URIRef | None = None  # the entry's own node (the first record walked)
+        # (scheme, slug) -> IRI of each term the entry proposes (its `proposed_terms`), read before any field
+        self.proposals: dict[tuple[str, str], URIRef] = {}
 
     def place(self, subject: URIRef, prop: URIRef | None, path: str, node: yaml.Node) -> None:
         """Remembers where a node or a field is written, for reports on the entry's RDF (SHACL results)."""
@@ -203,7 +207,8 @@ class _Walker:
                 continue
             if spec.kind == "field_ref":
                 continue
-            term = None if self.refuse(item, item_path) else self.term(spec, item, item_path)
+            scheme = _sibling_text(siblings, spec.target) if spec.kind == "scheme_of" else ""
+            term = None if self.refuse(item, item_path) else self.term(spec, item, item_path, scheme)
             if term is None:
                 self.refused.add((holder, spec.property))
             elif spec.property is not None:
@@ -233,7 +238,7 @@ class _Walker:
         return schemes[value]
 
     # -- values ----------------------------------------------------------------------------
-    def term(self, spec: Field, node: yaml.Node, path: str) -> URIRef | Literal | None:
+    def term(self, spec: Field, node: yaml.Node, path: str, scheme: str = "") -> URIRef | Literal | None:
         if not isinstance(node, yaml.ScalarNode):
             self.problem(path, node, f"{spec.name!r} takes a plain value here, not a nested structure",
                          rule="wrong-type")
@@ -241,10 +246,12 @@ class _Walker:
         value = _scalar(node)
         if self.ambiguous(spec, node, path):
             return None
-        if spec.kind == "scheme":
+        if spec.kind in ("scheme", "scheme_of"):
             # any text names a concept (its slug, percent-encoded into the IRI); whether the vocabulary holds
             # it is the rule of the field's shape (sh:node pksh:Term-<scheme>)
-            return self.fmt.concept(spec.target, quote(str(value).strip(), safe=""))
+            return self.concept(spec.target if spec.kind == "scheme" else scheme, str(value).strip())
+        if spec.kind == "vocabulary":
+            return self.fmt.scheme_iri(quote(str(value).strip(), safe=""))
         if spec.kind == "link":
             if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
                 self.problem(path, node, f"{value!r} is not an entry id",
@@ -257,6 +264,17 @@ class _Walker:
             value = str(value)
         literal = self.literal(spec.target, value, node, path, spec.name)
         return literal
+
+    def concept(self, scheme: str, slug: str) -> URIRef:
+        """The concept a vocabulary field names: a term this entry proposes in that scheme (its slug), a term
+        another entry proposes (`ENTRY/SLUG`), else the concept of the shipped vocabulary."""
+        proposed = self.proposals.get((scheme, slug))
+        if proposed is not None:
+            return proposed
+        elsewhere = PROPOSED_ELSEWHERE.fullmatch(slug)
+        if elsewhere:
+            return self.fmt.proposed_term(elsewhere[1], elsewhere[2])
+        return self.fmt.concept(quote(scheme, safe=""), quote(slug, safe=""))
 
     def refuse(self, node: yaml.Node, path: str) -> bool:
         """Reports a value another loader refused (`yaml12.Refused`, e.g. a workbook cell holding a date
@@ -406,6 +424,30 @@ class _Walker:
                 self.graph.add((subject, prop, term))
 
 
+def _sibling_text(siblings: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> str:
+    """The plain text of the sibling field `key` (e.g. the `scheme` of a proposed term), else ""."""
+    node = siblings.get(key, (None, None))[1]
+    value = _scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _proposals(fmt: EntryFormat, entry: str, node: yaml.Node | None) -> dict[tuple[str, str], URIRef]:
+    """(scheme, slug) -> IRI of every term an entry's `proposed_terms` list proposes, read before the fields
+    that may use them; items that are not readable are left to the walk, which reports them."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node] if node is not None else []
+    proposals = {}
+    for item in items:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        keys: dict[str, tuple[yaml.Node, yaml.Node]] = {
+            str(_scalar(k)): (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+        slug = _sibling_text(keys, "id")
+        scheme = _sibling_text(keys, "scheme")
+        if scheme and IDENTIFIER.fullmatch(slug):
+            proposals[(scheme, slug)] = fmt.proposed_term(entry, slug)
+    return proposals
+
+
 def _quoted(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
 
@@ -430,6 +472,8 @@ def _walk(fmt: EntryFormat, walker: _Walker, root: yaml.MappingNode, file: str,
                                       hint="one of " + ", ".join(fmt.entry_kinds), rule="unknown-term")])
     ident = _scalar(top["id"]) if isinstance(top.get("id"), yaml.ScalarNode) else ""
     walker.entry = str(ident) if ident else fallback_id
+    if isinstance(ident, str) and IDENTIFIER.fullmatch(ident):
+        walker.proposals = _proposals(fmt, ident, top.get("proposed_terms"))
     return kind, walker.record(fmt.records[kind], root, "", {})
 
 

@@ -96,6 +96,14 @@ def scheme_slugs(scheme: str) -> frozenset[str]:
     return frozenset(str(c)[len(prefix):] for c in concepts if str(c).startswith(prefix))
 
 
+@cache
+def scheme_names() -> tuple[str, ...]:
+    """The names of the SKOS schemes of ontology/vocab/ (e.g. `outcome`), sorted."""
+    base = vocabulary_base()
+    schemes = vocabulary_graph().subjects(RDF.type, SKOS.ConceptScheme)
+    return tuple(sorted(str(s)[len(base):] for s in schemes if str(s).startswith(base)))
+
+
 def ontology_graph(with_vocabularies: bool = True, with_imports: bool = False) -> Graph:
     """The ontology as one merged graph, with its vocabularies and (optionally) its import module."""
     graph = Graph()

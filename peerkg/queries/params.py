@@ -29,6 +29,7 @@ from rdflib.namespace import SKOS, XSD
 from peerkg.errors import QueryError
 from peerkg.namespaces import entity_base
 from peerkg.ontology import scheme_iri, vocabulary_graph
+from peerkg.ontology.spelling import suggestions
 from peerkg.queries.catalogue import Param, StoredQuery, values_block
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*$")
@@ -79,10 +80,9 @@ def bind_value(param: Param, value: str) -> URIRef | Literal:
             raise QueryError(f"parameter {param.name}: there is no vocabulary {param.scheme!r}")
         concept = names.get(value) or names.get(_fold(value))
         if concept is None:
-            import difflib
-
-            labels = sorted({k for k in names if "/" not in k})
-            close = difflib.get_close_matches(_fold(value), labels, n=3)
+            # only another spelling or a typo of a name, never a term of another meaning (spelling.py)
+            labels = {k: k for k in names if "/" not in k}
+            close = suggestions(value, labels)[:3]
             hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
                 f"`peerkg info` lists the {param.scheme} vocabulary"
             raise _refuse(param, value, f"is not a concept of the {param.scheme} vocabulary", hint)

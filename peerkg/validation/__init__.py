@@ -19,11 +19,12 @@ from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import curie, expand
-from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
+from peerkg.validation.context import batch_store, entry_nodes, static_context, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
+from peerkg.validation.proposals import close_label_problems
 from peerkg.validation.shapes import ShapeResult, run_shapes
 
-__all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "validate_graph"]
+__all__ = ["Issue", "Report", "ShapeResult", "proposal_warnings", "validate", "validate_entry", "validate_graph"]
 
 # Loader rules that mean a file could not be read as entries at all (exit 2), as opposed to an entry that was
 # read but breaks a rule (exit 1).
@@ -100,13 +101,28 @@ def validate_entry(entry: Entry, stores: list[Store] | tuple[Store, ...] = (),
     """The shapes' verdict on one entry, in the context of `stores` (the store, the rest of its batch) less
     their named graphs `without`: the results whose focus node is one of the entry's nodes, and pySHACL's
     results graph."""
-    context = Graph()
-    for store in stores:
-        context += store_context(store, entry, without)
+    context = _context(entry, stores, without)
     with working_graph(entry.graph, context) as data:
         results, report = run_shapes(data)
     mine = entry_nodes(entry)
     return [r for r in results if r.focus in mine], report
+
+
+def _context(entry: Entry, stores: list[Store] | tuple[Store, ...], without: frozenset[str]) -> Graph:
+    context = Graph()
+    for store in stores:
+        context += store_context(store, entry, without)
+    return context
+
+
+def proposal_warnings(entry: Entry, stores: list[Store] | tuple[Store, ...] = (),
+                      without: frozenset[str] = frozenset()) -> list[Problem]:
+    """The warnings on the terms `entry` proposes whose label is close to a label of their scheme: in the
+    vocabularies, the entry, or (`stores` less `without`) the terms other entries propose. [] for an entry
+    that proposes none (the store is then not asked)."""
+    if (None, expand("pk:proposedBy"), None) not in entry.graph:
+        return []
+    return close_label_problems(entry, static_context() + _context(entry, stores, without))
 
 
 def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
@@ -132,6 +148,7 @@ def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str]
         results, raw = validate_entry(entry, stores, without)
         results = [r for r in results if not _already_reported(entry, r, raw)]
         report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
+        report.issues.extend(Issue(p, "warning") for p in proposal_warnings(entry, stores, without))
         _copy_results(raw, [r.node for r in results], report.results)
     return report
 

@@ -3,8 +3,8 @@ column, or Turtle node and property), which rule, and a hint."""
 
 from __future__ import annotations
 
-import difflib
 import math
+import re
 from functools import cache
 from urllib.parse import unquote
 
@@ -18,8 +18,12 @@ from peerkg.loaders import Entry, Place
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.loaders.lexical import invisible, invisible_hint, lexical_problem
 from peerkg.namespaces import curie, entity_base, expand
+from peerkg.ontology import scheme_names
+from peerkg.ontology.spelling import suggestions
 from peerkg.validation.context import static_context
 from peerkg.validation.shapes import ShapeResult, about_field, shapes_graph
+
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @cache
@@ -88,19 +92,29 @@ def _place(entry: Entry, result: ShapeResult, prop: URIRef | None) -> Place:
     return Place(f"{text} {curie(prop)}" if prop is not None else text)
 
 
-def _vocabulary_hint(scheme: URIRef, value: URIRef) -> str:
-    """`did you mean 'x'?` for a close slug or label of the scheme, else the allowed slugs."""
+def _vocabulary_hint(scheme: URIRef, value: URIRef, propose: bool = True) -> str:
+    """`did you mean 'x'?` when the value is another spelling or a typo of a slug, label or alternative label
+    of the scheme (peerkg.ontology.spelling: never a term of another meaning), else the allowed slugs and
+    (`propose`) how to propose a new term."""
     prefix = str(scheme) + "/"
     context = static_context()
     names: dict[str, str] = {}
     for concept in context.subjects(SKOS.inScheme, scheme):
         slug = str(concept)[len(prefix):]
         names[slug] = slug
-        for label in context.objects(concept, SKOS.prefLabel):
-            names.setdefault(str(label).casefold(), slug)
+        for label in (*context.objects(concept, SKOS.prefLabel), *context.objects(concept, SKOS.altLabel)):
+            names.setdefault(str(label), slug)
     given = unquote(str(value).rsplit("/", 1)[-1])
-    close = difflib.get_close_matches(given.casefold(), names, n=1)
-    return f"did you mean {names[close[0]]!r}?" if close else "allowed: " + ", ".join(sorted(set(names.values())))
+    close = suggestions(given, names)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close[:2]) + "?"
+    name = str(scheme).rsplit("/", 1)[-1]
+    allowed = ", ".join(sorted(set(names.values())))
+    if not propose:
+        return f"allowed: {allowed}"
+    return f"allowed: {allowed}; if none fits, propose a term: proposed_terms: [{{scheme: {name}, " \
+           f"id: {given if IDENTIFIER.fullmatch(given) else 'a-slug'}, label: ..., definition: ..., " \
+           "broader: <the existing term it is a kind of>}] (loaders/README.md, Proposing a term)"
 
 
 def _log_ratio_hint(result: ShapeResult, graph: Graph) -> str:
@@ -137,6 +151,13 @@ def hint(result: ShapeResult, graph: Graph | None = None) -> str:
     value = result.value
     if graph is not None and result.rule == "EffectEstimate-ratio-above-zero":
         return _log_ratio_hint(result, graph)
+    if graph is not None and result.rule == "ProposedTerm-broader-in-scheme" and isinstance(value, URIRef):
+        scheme = graph.value(result.focus, SKOS.inScheme)
+        return _vocabulary_hint(scheme, value, propose=False) if isinstance(scheme, URIRef) else ""
+    if result.rule == "ProposedTerm-scheme" and isinstance(value, URIRef):
+        given = unquote(str(value).rsplit("/", 1)[-1])
+        close = suggestions(given, {name: name for name in scheme_names()})
+        return f"did you mean {close[0]!r}?" if close else "vocabularies: " + ", ".join(scheme_names())
     if isinstance(value, Literal | URIRef) and invisible(unquote(str(value))):
         return invisible_hint(unquote(str(value)))
     if result.component == "NodeConstraintComponent" and isinstance(value, URIRef):
