@@ -252,14 +252,20 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise StoreError(f"could not load {path}: {exc}") from None
 
 
-def dump_nquads(store: ox.Store, path: Path | None = None) -> str:
-    """The whole store as N-Quads text (Oxigraph's serialiser). Raises StoreError, naming the store at `path`
-    and how to rebuild it, when the store is damaged."""
+def dump_nquads_bytes(store: ox.Store, path: Path | None = None) -> bytes:
+    """The whole store as N-Quads in UTF-8 (Oxigraph's serialiser). Raises StoreError, naming the store at
+    `path` and how to rebuild it, when the store is damaged."""
     try:
         data = store.dump(format=ox.RdfFormat.N_QUADS)
     except (OSError, RuntimeError) as exc:
         raise _damaged(path or default_store_path(), exc) from None
-    return (data or b"").decode("utf-8")
+    return data or b""
+
+
+def dump_nquads(store: ox.Store, path: Path | None = None) -> str:
+    """The whole store as N-Quads text (Oxigraph's serialiser). Raises StoreError, naming the store at `path`
+    and how to rebuild it, when the store is damaged."""
+    return dump_nquads_bytes(store, path).decode("utf-8")
 
 
 def sorted_nquads(store: ox.Store, path: Path | None = None) -> str:
