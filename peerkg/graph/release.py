@@ -8,7 +8,6 @@ serialisers (in Rust): no rdflib graph is built.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,6 +104,6 @@ def _turtle(statements: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfForm
 
 
 def _jsonld(triples: Iterable[ox.Triple]) -> str:
-    """Expanded JSON-LD, one node object per subject in the order of the sorted N-Triples, indented."""
-    nodes = json.loads((ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]").decode("utf-8"))
-    return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """Expanded JSON-LD (full IRIs, no context), one node object per subject in the order of the sorted
+    N-Triples, as pyoxigraph writes it (one line; re-indenting it would take longer than writing it)."""
+    return (ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]").decode("utf-8") + "\n"

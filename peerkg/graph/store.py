@@ -295,8 +295,9 @@ class _Handle:
     pyoxigraph store (which has no close method), so RocksDB closes it before its folder is renamed; a
     caller's variable keeps only this handle."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, folder: Path):
         self._store: ox.Store | None = store
+        self.folder = folder
 
     def __getattr__(self, name: str) -> Any:
         if self._store is None:
@@ -314,6 +315,15 @@ class _Handle:
     def close(self) -> None:
         self._store = None
         gc.collect()  # rdflib's parsers leave reference cycles that may hold query answers of the store
+
+
+def filling_folder(store: ox.Store) -> Path:
+    """The folder of a store lent by `replaced_store`: where files that must come and go with the store (as
+    build's validation fingerprint) are written before it takes the old store's place."""
+    folder = getattr(store, "folder", None)
+    if not isinstance(folder, Path):
+        raise StoreError("not a store lent by replaced_store")
+    return folder
 
 
 def _closed(folder: Path) -> None:
@@ -365,7 +375,7 @@ def replaced_store(path: Path) -> Iterator[ox.Store]:
             for leftover in (fresh, old):
                 if leftover.exists():
                     shutil.rmtree(leftover)
-            handle = _Handle(ox.Store(str(fresh)))
+            handle = _Handle(ox.Store(str(fresh)), fresh)
             try:
                 yield cast(ox.Store, handle)
                 handle.flush()
