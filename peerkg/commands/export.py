@@ -12,7 +12,8 @@ def export_store(store_path: Path | None, fmt: str) -> str:
     """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable: straight from the store's own N-Quads
     dump through the release writers. Raises StoreError."""
     path = store_path or default_store_path()
-    return release_texts(dump_nquads_bytes(open_store(path, read_only=True), path), (fmt,))[fmt]
+    dump = dump_nquads_bytes(open_store(path, read_only=True), path)
+    return release_texts(dump, (fmt,), as_oxigraph_writes=True)[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:

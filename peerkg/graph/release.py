@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
 
 
-def release_texts(nquads: str | bytes, formats: tuple[str, ...] = RELEASE_FORMATS) -> dict[str, str]:
+def release_texts(nquads: str | bytes, formats: tuple[str, ...] = RELEASE_FORMATS,
+                  as_oxigraph_writes: bool = False) -> dict[str, str]:
     """The graph given as N-Quads, in each of `formats` (keys of RELEASE_FORMATS): format -> text.
     Turtle, N-Triples and JSON-LD hold the union of the named graphs (each triple once); TriG keeps each
-    graph. Raises SyntaxError if `nquads` is not N-Quads."""
-    lines = canonical_nquad_lines(nquads)
+    graph. `as_oxigraph_writes`: `nquads` is a store's own dump (see `canonical_nquad_lines`). Raises
+    SyntaxError if `nquads` is not N-Quads."""
+    lines = canonical_nquad_lines(nquads, as_oxigraph_writes)
     union = _union_ntriples(lines) if set(formats) & {"ttl", "nt", "jsonld"} else ""
     writers: dict[str, Callable[[], str]] = {
         "ttl": lambda: _turtle(_triples(union), ox.RdfFormat.TURTLE),
@@ -49,16 +51,24 @@ def write_release(nquads: str | bytes, folder: Path) -> list[Path]:
     return files
 
 
-def canonical_nquad_lines(nquads: str | bytes) -> list[str]:
+def canonical_nquad_lines(nquads: str | bytes, as_oxigraph_writes: bool = False) -> list[str]:
     """The N-Quads lines of a dataset, blank nodes relabelled by RDFC-1.0 (so the labels depend on the
     content only, not on the store or the parse), every line-breaking character other than \\n escaped,
-    sorted and unique."""
-    dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    if _has_blank(nquads):
+    sorted and unique. `as_oxigraph_writes`: the text is Oxigraph's own N-Quads (a store's dump), so only the
+    lines with a blank node are parsed and written again (a line without one is already as Oxigraph writes
+    it, and RDFC-1.0 labels depend only on the quads that hold blank nodes)."""
+    text = nquads.decode("utf-8") if isinstance(nquads, bytes) else nquads
+    if as_oxigraph_writes:
+        lines = text.split("\n")
+        kept = [line for line in lines if line and "_:" not in line]
+        blank = "\n".join(line for line in lines if "_:" in line)
+        return sorted({escape_line_breaks(line) for line in kept} | set(canonical_nquad_lines(blank)))
+    dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    if "_:" in text:
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes
-    text = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-    return sorted({escape_line_breaks(line) for line in text.split("\n") if line})
+    written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return sorted({escape_line_breaks(line) for line in written.split("\n") if line})
 
 
 def sorted_ntriples_text(triples: Iterable[ox.Triple]) -> str:
@@ -72,10 +82,6 @@ def sorted_ntriples(graph: Graph) -> str:
     # split on \n alone: rdflib escapes \n and \r in literals but leaves U+2028, U+0085, form feed... as they are
     lines = {escape_line_breaks(line) for line in graph.serialize(format="nt").split("\n") if line.strip()}
     return "\n".join(sorted(lines)) + "\n"
-
-
-def _has_blank(nquads: str | bytes) -> bool:
-    return ("_:" in nquads) if isinstance(nquads, str) else (b"_:" in nquads)
 
 
 def _union_ntriples(lines: list[str]) -> str:
