@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # scales 1, 100 and 1,000
     python benchmarks/run.py --scales 1           # the curated scale only (about a minute)
     python benchmarks/run.py --scales 1,100 --timeout 120
+    python benchmarks/run.py --scales 1000 --timeout 300 --queries reviews,findings,counts
 
 For each scale k the evidence base is generated (benchmarks/generate.py --scale k: the curated reviews copied
 k times, one umbrella review per 100 copies), then measured, each step in a fresh Python process (so its peak
@@ -19,6 +20,8 @@ memory is its own, and a step that runs past --timeout seconds is stopped and sh
   incremental validation, median of 4 new entries); the full re-validation's ratio to the warm one.
 - export: each format of the curated store beside the store's own N-Quads dump.
 - start-up: `python -c "import peerkg"`, `peerkg --help`, `peerkg query counts` in fresh processes (best of 3).
+  Every fresh-process row notes its CPU seconds (user + system): on a shared machine the wall time also
+  holds the wait for a core.
 - serve: `peerkg serve` on the curated graph, every stored query over HTTP with 1 and 20 clients (p50, p95).
 
 Columns: seconds through peerkg, seconds of the reference (raw pyoxigraph, the bulk loader, the store's dump,
@@ -292,8 +295,9 @@ def log(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
 
 
-def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float = 5.0) -> list[Row]:
-    """Every row of the table."""
+def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float = 5.0,
+            only: frozenset[str] = frozenset()) -> list[Row]:
+    """Every row of the table (the stored queries named in `only`, or all of them)."""
     from generate import write_new_entries, write_scaled
 
     from peerkg.queries.catalogue import stored_queries
@@ -362,6 +366,8 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             lines, ok = run_worker("release", str(nquads), str(folder / "release"), timeout=timeout)
             rows.append(Row("build", "release files (4 formats)", f"{scale}x", **_cells(lines, ok, timeout)))
         for name in stored_queries():
+            if only and name not in only:
+                continue
             log(f"{scale}x: query {name}")
             lines, ok = run_worker("query", str(store), name, "3" if scale < 100 else "1", timeout=timeout)
             row = Row("query", name, f"{scale}x", **_cells(lines, ok, timeout))
@@ -372,11 +378,11 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             log(f"{scale}x: rdflib")
             lines, _ = run_worker("rdflib-queries", str(nquads), timeout=timeout * 4)
             for line in lines:
-                if line["name"] in stored_queries():
+                if (line["name"], scale) in query_rows:
                     query_rows[(line["name"], scale)].rdflib = line["seconds"]
-            missing = [n for n in stored_queries() if query_rows[(n, scale)].rdflib is None]
-            for name in missing:
-                query_rows[(name, scale)].rdflib = float("inf")
+            for row in (query_rows.get((n, scale)) for n in stored_queries()):
+                if row is not None and row.rdflib is None:
+                    row.rdflib = float("inf")
         log(f"{scale}x: new entry")
         rows.append(fresh("entry", "peerkg validate (fresh process)", f"{scale}x",
                           [*peerkg, "--quiet", "validate", str(new_entries[0]), "--store", str(store)]))
@@ -489,13 +495,16 @@ def main() -> None:
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
+    parser.add_argument("--queries", default="",
+                        help="comma-separated stored queries to time (default: every stored query)")
     parser.add_argument("--work", type=Path, default=None,
                         help="folder for stores and files (default: a temporary one)")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-        rows = measure(scales, args.timeout, Path(tmp), args.serve_seconds)
+        rows = measure(scales, args.timeout, Path(tmp), args.serve_seconds,
+                       frozenset(q for q in args.queries.split(",") if q.strip()))
     print(table(rows, args.timeout))
     print(f"{machine()}; whole run {time.perf_counter() - started:.0f} s")
 

@@ -54,21 +54,23 @@ def write_release(nquads: str | bytes, folder: Path) -> list[Path]:
 def canonical_nquad_lines(nquads: str | bytes, as_oxigraph_writes: bool = False) -> list[str]:
     """The N-Quads lines of a dataset, blank nodes relabelled by RDFC-1.0 (so the labels depend on the
     content only, not on the store or the parse), every line-breaking character other than \\n escaped,
-    sorted and unique. `as_oxigraph_writes`: the text is Oxigraph's own N-Quads (a store's dump), so only the
-    lines with a blank node are parsed and written again (a line without one is already as Oxigraph writes
-    it, and RDFC-1.0 labels depend only on the quads that hold blank nodes)."""
+    sorted and unique. Only the quads with a blank node go through the canonicalisation (RDFC-1.0 labels
+    depend on those alone); the others are written as Oxigraph writes them. `as_oxigraph_writes`: the text
+    is Oxigraph's own N-Quads already (a store's dump), so it is not parsed and written again first."""
     text = nquads.decode("utf-8") if isinstance(nquads, bytes) else nquads
-    if as_oxigraph_writes:
-        lines = text.split("\n")
-        kept = [line for line in lines if line and "_:" not in line]
-        blank = "\n".join(line for line in lines if "_:" in line)
-        return sorted({escape_line_breaks(line) for line in kept} | set(canonical_nquad_lines(blank)))
-    dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))
-    if "_:" in text:
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if not as_oxigraph_writes:
+        text = (ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+                or b"").decode("utf-8")
     # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes
-    written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-    return sorted({escape_line_breaks(line) for line in written.split("\n") if line})
+    lines = text.split("\n")
+    kept = {escape_line_breaks(line) for line in lines if line and "_:" not in line}
+    blank = "\n".join(line for line in lines if "_:" in line)
+    if blank:
+        dataset = ox.Dataset(ox.parse(blank, format=ox.RdfFormat.N_QUADS))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+        kept.update(escape_line_breaks(line) for line in written.split("\n") if line)
+    return sorted(kept)
 
 
 def sorted_ntriples_text(triples: Iterable[ox.Triple]) -> str:
