@@ -192,15 +192,17 @@ def work_build(store: str, release: str) -> None:
     from peerkg.commands.build import build
 
     marks: list[tuple[str, float]] = []
+    cpu = time.process_time()
     started = time.perf_counter()
     summary = build(Path(store), Path(release), progress=lambda line: marks.append((line, time.perf_counter())))
     ended = time.perf_counter()
+    cpu = time.process_time() - cpu
     phases: dict[str, float] = {}
     points = [*marks, ("end", ended)]
     for (line, at), (_, after) in itertools.pairwise(points):
         key = line.split(" ")[0] if not line.startswith("loading entries") else "loading"
         phases[key] = phases.get(key, 0.0) + after - at
-    _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases)
+    _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases, cpu=cpu)
 
 
 def work_export(store: str) -> None:
@@ -318,7 +320,8 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
         phases = line["phases"]
         rows.append(Row("build", "peerkg build, curated (in process)", "curated", line["seconds"],
                         size=line["size"], peak_mb=line["peak_mb"],
-                        note=", ".join(f"{k} {v:.2f}s" for k, v in phases.items())))
+                        note=", ".join(f"{k} {v:.2f}s" for k, v in phases.items())
+                        + (f"; cpu {line['cpu']:.2f}s" if "cpu" in line else "")))
     again = [*peerkg, "--quiet", "build", "--store", str(curated / "store2"), "--release", str(curated / "release2")]
     rows.append(fresh("build", "peerkg build, curated (fresh process)", "curated", again, repeat=1))
     rows.append(fresh("build", "peerkg build, curated, graph unchanged since the last build (fresh process)",
