@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # scales 1, 100 and 1,000
     python benchmarks/run.py --scales 1           # the curated scale only (about a minute)
     python benchmarks/run.py --scales 1,100 --timeout 120
+    python benchmarks/run.py --scales 1000 --timeout 300 --queries reviews,findings,counts
 
 For each scale k the evidence base is generated (benchmarks/generate.py --scale k: the curated reviews copied
 k times, one umbrella review per 100 copies), then measured, each step in a fresh Python process (so its peak
@@ -19,6 +20,8 @@ memory is its own, and a step that runs past --timeout seconds is stopped and sh
   incremental validation, median of 4 new entries); the full re-validation's ratio to the warm one.
 - export: each format of the curated store beside the store's own N-Quads dump.
 - start-up: `python -c "import peerkg"`, `peerkg --help`, `peerkg query counts` in fresh processes (best of 3).
+  Every fresh-process row notes its CPU seconds (user + system): on a shared machine the wall time also
+  holds the wait for a core.
 - serve: `peerkg serve` on the curated graph, every stored query over HTTP with 1 and 20 clients (p50, p95).
 
 Columns: seconds through peerkg, seconds of the reference (raw pyoxigraph, the bulk loader, the store's dump,
@@ -189,15 +192,17 @@ def work_build(store: str, release: str) -> None:
     from peerkg.commands.build import build
 
     marks: list[tuple[str, float]] = []
+    cpu = time.process_time()
     started = time.perf_counter()
     summary = build(Path(store), Path(release), progress=lambda line: marks.append((line, time.perf_counter())))
     ended = time.perf_counter()
+    cpu = time.process_time() - cpu
     phases: dict[str, float] = {}
     points = [*marks, ("end", ended)]
     for (line, at), (_, after) in itertools.pairwise(points):
         key = line.split(" ")[0] if not line.startswith("loading entries") else "loading"
         phases[key] = phases.get(key, 0.0) + after - at
-    _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases)
+    _emit(seconds=ended - started, size=summary.counts["triples"], phases=phases, cpu=cpu)
 
 
 def work_export(store: str) -> None:
@@ -257,15 +262,31 @@ def run_worker(name: str, *args: str, timeout: float) -> tuple[list[dict[str, An
     return lines, finished
 
 
+CPU: dict[str, float] = {}  # command line -> CPU seconds (user + system) of the run with the best wall time
+
+
 def wall(command: list[str], repeat: int = 3, cwd: Path | None = None) -> float:
-    """The best wall-clock seconds of `command` in a fresh process over `repeat` runs."""
+    """The best wall-clock seconds of `command` in a fresh process over `repeat` runs (its CPU seconds, user
+    and system, kept in CPU: on a shared machine the wall time also holds the wait for a core)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     best = float("inf")
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
-        best = min(best, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if seconds < best:
+            best = seconds
+            CPU[" ".join(command)] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return best
+
+
+def fresh(section: str, what: str, scale: str, command: list[str], repeat: int = 3, note: str = "") -> Row:
+    """A row for `command` run in a fresh process: best wall time, its CPU time in the note."""
+    seconds = wall(command, repeat)
+    cpu = f"cpu {CPU[' '.join(command)]:.2f}s"
+    return Row(section, what, scale, seconds, note=f"{note}; {cpu}" if note else cpu)
 
 
 def peerkg_command() -> list[str]:
@@ -276,8 +297,9 @@ def log(message: str) -> None:
     print(f"# {message}", file=sys.stderr, flush=True)
 
 
-def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float = 5.0) -> list[Row]:
-    """Every row of the table."""
+def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float = 5.0,
+            only: frozenset[str] = frozenset()) -> list[Row]:
+    """Every row of the table (the stored queries named in `only`, or all of them)."""
     from generate import write_new_entries, write_scaled
 
     from peerkg.queries.catalogue import stored_queries
@@ -288,7 +310,7 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
     log("start-up")
     for what, command in (("python -c 'import peerkg'", [sys.executable, "-c", "import peerkg"]),
                           ("peerkg --help", [*peerkg, "--help"])):
-        rows.append(Row("start-up", what, "-", wall(command)))
+        rows.append(fresh("start-up", what, "-", command))
 
     log("curated build")
     curated = work / "curated"
@@ -298,12 +320,14 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
         phases = line["phases"]
         rows.append(Row("build", "peerkg build, curated (in process)", "curated", line["seconds"],
                         size=line["size"], peak_mb=line["peak_mb"],
-                        note=", ".join(f"{k} {v:.2f}s" for k, v in phases.items())))
-    rows.append(Row("build", "peerkg build, curated (fresh process)", "curated",
-                    wall([*peerkg, "--quiet", "build", "--store", str(curated / "store2"), "--release",
-                          str(curated / "release2")], repeat=1)))
-    rows.append(Row("start-up", "peerkg query counts", "curated",
-                    wall([*peerkg, "query", "counts", "--store", str(curated / "store")])))
+                        note=", ".join(f"{k} {v:.2f}s" for k, v in phases.items())
+                        + (f"; cpu {line['cpu']:.2f}s" if "cpu" in line else "")))
+    again = [*peerkg, "--quiet", "build", "--store", str(curated / "store2"), "--release", str(curated / "release2")]
+    rows.append(fresh("build", "peerkg build, curated (fresh process)", "curated", again, repeat=1))
+    rows.append(fresh("build", "peerkg build, curated, graph unchanged since the last build (fresh process)",
+                      "curated", again, note="the last build's validation stands (same fingerprint)"))
+    rows.append(fresh("start-up", "peerkg query counts", "curated",
+                      [*peerkg, "query", "counts", "--store", str(curated / "store")]))
     lines, _ = run_worker("export", str(curated / "store"), timeout=timeout)
     for line in lines:
         rows.append(Row("export", f"export --format {line['name']}", "curated", line["seconds"],
@@ -345,6 +369,8 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             lines, ok = run_worker("release", str(nquads), str(folder / "release"), timeout=timeout)
             rows.append(Row("build", "release files (4 formats)", f"{scale}x", **_cells(lines, ok, timeout)))
         for name in stored_queries():
+            if only and name not in only:
+                continue
             log(f"{scale}x: query {name}")
             lines, ok = run_worker("query", str(store), name, "3" if scale < 100 else "1", timeout=timeout)
             row = Row("query", name, f"{scale}x", **_cells(lines, ok, timeout))
@@ -355,14 +381,14 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             log(f"{scale}x: rdflib")
             lines, _ = run_worker("rdflib-queries", str(nquads), timeout=timeout * 4)
             for line in lines:
-                if line["name"] in stored_queries():
+                if (line["name"], scale) in query_rows:
                     query_rows[(line["name"], scale)].rdflib = line["seconds"]
-            missing = [n for n in stored_queries() if query_rows[(n, scale)].rdflib is None]
-            for name in missing:
-                query_rows[(name, scale)].rdflib = float("inf")
+            for row in (query_rows.get((n, scale)) for n in stored_queries()):
+                if row is not None and row.rdflib is None:
+                    row.rdflib = float("inf")
         log(f"{scale}x: new entry")
-        rows.append(Row("entry", "peerkg validate (fresh process)", f"{scale}x",
-                        wall([*peerkg, "--quiet", "validate", str(new_entries[0]), "--store", str(store)])))
+        rows.append(fresh("entry", "peerkg validate (fresh process)", f"{scale}x",
+                          [*peerkg, "--quiet", "validate", str(new_entries[0]), "--store", str(store)]))
         lines, ok = run_worker("entry-warm", str(store), str(work / "new"), timeout=timeout)
         warm = Row("entry", "validate warm (incremental, in process)", f"{scale}x", **_cells(lines, ok, timeout))
         if lines:
@@ -371,8 +397,8 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
                 warm.reference = full_validation[scale]
                 warm.note += "; reference: full validation"
         rows.append(warm)
-        rows.append(Row("entry", "peerkg add (fresh process)", f"{scale}x",
-                        wall([*peerkg, "--quiet", "add", str(new_entries[-1]), "--store", str(store)], repeat=1)))
+        rows.append(fresh("entry", "peerkg add (fresh process)", f"{scale}x",
+                          [*peerkg, "--quiet", "add", str(new_entries[-1]), "--store", str(store)], repeat=1))
         shutil.rmtree(store, ignore_errors=True)
         nquads.unlink()
     for name in stored_queries():
@@ -472,13 +498,16 @@ def main() -> None:
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
+    parser.add_argument("--queries", default="",
+                        help="comma-separated stored queries to time (default: every stored query)")
     parser.add_argument("--work", type=Path, default=None,
                         help="folder for stores and files (default: a temporary one)")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-        rows = measure(scales, args.timeout, Path(tmp), args.serve_seconds)
+        rows = measure(scales, args.timeout, Path(tmp), args.serve_seconds,
+                       frozenset(q for q in args.queries.split(",") if q.strip()))
     print(table(rows, args.timeout))
     print(f"{machine()}; whole run {time.perf_counter() - started:.0f} s")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Built
 
 from peerkg.commands.build import build
@@ -43,3 +44,47 @@ def test_release_files_keep_the_datatypes_of_the_ontology(built: Built) -> None:
     refs = list(nt.objects(None, URIRef("https://w3id.org/peerkg/referenceNumber")))
     # pk:referenceNumber has range xsd:positiveInteger; 36 papers carry one (references 1, 21-24, 34-64)
     assert len(refs) == 36 and {r.datatype for r in refs} == {XSD.positiveInteger}
+
+
+def test_a_rebuild_of_the_same_graph_skips_validation_and_a_changed_graph_is_validated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from peerkg.commands import build as build_module
+    from peerkg.validation import validate_graph
+
+    calls: list[int] = []
+
+    def counted(graphs):  # type: ignore[no-untyped-def]
+        calls.append(len(graphs))
+        validate_graph(graphs)
+
+    monkeypatch.setattr(build_module, "validate_graph", counted)
+    store = tmp_path / "store"
+    build(store, None)
+    assert len(calls) == 1 and (store / build_module.VALIDATED_FILE).is_file()
+    build(store, None)  # same entries, same shapes: the verdict of the first build stands
+    assert len(calls) == 1
+    # an entry kept in the workspace beside the store joins the graph: validated again, with one graph more
+    (tmp_path / "entries").mkdir()
+    shutil.copy(Path(__file__).parent / "valid" / "new-review.yaml", tmp_path / "entries")
+    build(store, None)
+    assert len(calls) == 2 and calls[1] == calls[0] + 1
+
+
+def test_release_lines_are_the_whole_dataset_canonicalised(built: Built, store) -> None:  # type: ignore[no-untyped-def]
+    # the release writers canonicalise only the quads with a blank node and keep the others as Oxigraph
+    # writes them; the reference here canonicalises the whole dataset with pyoxigraph
+    import pyoxigraph as ox
+
+    from peerkg.graph.release import canonical_nquad_lines
+    from peerkg.graph.store import dump_nquads_bytes, escape_line_breaks
+
+    dump = dump_nquads_bytes(store)
+    assert b"_:" in dump  # the ontology's OWL lists: canonical labels are at stake
+    whole = ox.Dataset(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
+    whole.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = (ox.serialize(whole, format=ox.RdfFormat.N_QUADS) or b"").decode().split("\n")
+    expected = sorted({escape_line_breaks(line) for line in lines if line})
+    assert canonical_nquad_lines(dump, as_oxigraph_writes=True) == expected
+    assert canonical_nquad_lines(dump.decode()) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from rdflib import Graph
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
 from peerkg.graph.release import write_release
-from peerkg.graph.store import Store, add_nquads, replaced_store, to_nquads
+from peerkg.graph.store import Store, add_nquads, filling_folder, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, SOURCE_DOCUMENTS_FILE, Entry, read_entries
 from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
@@ -85,12 +86,44 @@ def counts(store: Store) -> dict[str, int]:
     return result
 
 
+VALIDATED_FILE = "peerkg-validated.sha256"
+
+
+def validation_fingerprint(nquads: str) -> str:
+    """SHA-256 of what decides the verdict of a build's validation: the graph to validate (as its canonical
+    N-Quads: sorted lines, blank nodes labelled from their content), the shapes, and the versions of
+    pySHACL and rdflib that apply them."""
+    from importlib.metadata import version
+
+    from peerkg.validation.shapes import shape_files
+
+    digest = hashlib.sha256()
+    for part in (f"pyshacl {version('pyshacl')} rdflib {version('rdflib')}", nquads,
+                 *(f.read_text("utf-8") for f in shape_files())):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def validated_fingerprint(store_path: Path) -> str:
+    """The fingerprint of the graph the store at `store_path` was built from, written by the build after its
+    validation passed (a file inside the store folder, so it goes and comes with the folder); empty when
+    there is none. A build whose graph has the same fingerprint would get the same verdict: it skips the
+    full validation."""
+    try:
+        return (Path(store_path) / VALIDATED_FILE).read_text("utf-8").strip()
+    except OSError:
+        return ""
+
+
 def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet,
           data_dir: Path | None = None) -> BuildSummary:
     """Builds the graph into a new store at `store_path` (replacing the old one only when everything
     succeeded): the artifact graphs, every entry of `data_dir` (default: data/), the query catalogue;
     the entries a review team added (kept in the workspace beside the store, peerkg.commands.workspace);
-    validated with the shapes; then release files into `release_dir` unless it is None.
+    validated with the shapes (skipped when the store at `store_path` was built from a graph of the same
+    `validation_fingerprint`: same graph, same shapes, same verdict); then release files into `release_dir`
+    unless it is None.
     Raises InputError (entries that cannot be read or break a shape) or StoreError."""
     started = time.perf_counter()
     progress("loading ontology and vocabularies")
@@ -99,12 +132,15 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     entries = load_entries(curated + added, progress)
     graphs += entry_graphs(entries)
     graphs.append((graph_name("queries"), catalogue_graph()))
-    progress("validating entries against the shapes")
-    validate_graph(graphs)
-    progress("writing the store")
     nquads = to_nquads(graphs)
+    fingerprint = validation_fingerprint(nquads)
+    if fingerprint != validated_fingerprint(store_path):
+        progress("validating entries against the shapes")
+        validate_graph(graphs)
+    progress("writing the store")
     with replaced_store(store_path) as store:
         add_nquads(store, nquads)
+        filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
         found = counts(store)
         written: list[Path] = []
         if release_dir is not None:

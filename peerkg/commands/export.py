@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from peerkg.graph.release import release_texts, sorted_ntriples
-from peerkg.graph.store import default_store_path, open_store, sorted_nquads
-from peerkg.loaders import load_entry
-from peerkg.namespaces import bind_all
+from peerkg.graph.store import default_store_path, dump_nquads_bytes, open_store
 
 
 def export_store(store_path: Path | None, fmt: str) -> str:
-    """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable. Raises StoreError."""
+    """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable: straight from the store's own N-Quads
+    dump through the release writers. Raises StoreError."""
     path = store_path or default_store_path()
-    return release_texts(sorted_nquads(open_store(path, read_only=True), path), (fmt,))[fmt]
+    dump = dump_nquads_bytes(open_store(path, read_only=True), path)
+    return release_texts(dump, (fmt,), as_oxigraph_writes=True)[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:
     """The RDF form of one entry file (ttl, nt or jsonld): what `peerkg add` would put in the graph for it.
     Raises InputError when the file cannot be read or holds other than one entry without problems."""
+    from peerkg.loaders import load_entry
+    from peerkg.namespaces import bind_all
+
     graph = bind_all(load_entry(path).graph)
     if fmt == "nt":
         return sorted_ntriples(graph)

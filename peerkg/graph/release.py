@@ -1,103 +1,117 @@
 """Release files: the whole graph in Turtle, N-Triples, JSON-LD and TriG, reproducible to the byte.
 
-`peerkg build` writes them from the graphs it loaded and `peerkg export` from the store; both use these
-serialisers, so the same graph always gives the same bytes (sorted lines and keys, canonical blank nodes,
-no timestamps).
+`peerkg build` writes them from the N-Quads it loaded and `peerkg export` from the store's own dump; both go
+through `release_texts`, so the same graph always gives the same bytes: blank nodes relabelled canonically
+(RDFC-1.0), lines sorted and unique, prefixes sorted, no timestamps. Everything is written by pyoxigraph's
+serialisers (in Rust): no rdflib graph is built.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
+import pyoxigraph as ox
 
 from peerkg.graph.store import escape_line_breaks
-from peerkg.namespaces import bind_all
+from peerkg.namespaces import prefixes
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
 
 
-def release_texts(nquads: str, formats: tuple[str, ...] = RELEASE_FORMATS) -> dict[str, str]:
+def release_texts(nquads: str | bytes, formats: tuple[str, ...] = RELEASE_FORMATS,
+                  as_oxigraph_writes: bool = False) -> dict[str, str]:
     """The graph given as N-Quads, in each of `formats` (keys of RELEASE_FORMATS): format -> text.
-    Turtle, N-Triples and JSON-LD hold the union of the named graphs; TriG keeps each graph."""
-    dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
-    union = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    union = canonical(union)
+    Turtle, N-Triples and JSON-LD hold the union of the named graphs (each triple once); TriG keeps each
+    graph. `as_oxigraph_writes`: `nquads` is a store's own dump (see `canonical_nquad_lines`). Raises
+    SyntaxError if `nquads` is not N-Quads."""
+    lines = canonical_nquad_lines(nquads, as_oxigraph_writes)
+    union = _union_ntriples(lines) if set(formats) & {"ttl", "nt", "jsonld"} else ""
     writers: dict[str, Callable[[], str]] = {
-        "ttl": lambda: union.serialize(format="turtle"),
-        "nt": lambda: sorted_ntriples(union),
-        "jsonld": lambda: canonical_jsonld(union),
-        "trig": lambda: _trig(dataset),
+        "ttl": lambda: _turtle(_triples(union), ox.RdfFormat.TURTLE),
+        "nt": lambda: union,
+        "jsonld": lambda: _jsonld(_triples(union)),
+        "trig": lambda: _turtle(_by_graph(lines), ox.RdfFormat.TRIG),
     }
     return {fmt: writers[fmt]() for fmt in formats}
 
 
-def write_release(nquads: str, folder: Path) -> list[Path]:
+def write_release(nquads: str | bytes, folder: Path) -> list[Path]:
     """Writes `peerkg.ttl`, `.nt`, `.jsonld` and `.trig` of the graph into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for fmt, text in release_texts(nquads).items():
         path = folder / f"peerkg.{fmt}"
-        path.write_text(text, "utf-8")
+        path.write_bytes(text.encode("utf-8"))
         files.append(path)
     return files
 
 
-def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled from their content, so serialisations are byte-stable (a graph
-    without blank nodes is only copied: relabelling would leave every triple as it is)."""
-    result = bind_all(Graph())
-    has_blank = any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
-    for triple in to_canonical_graph(graph) if has_blank else graph:
-        result.add(triple)
-    return result
+def canonical_nquad_lines(nquads: str | bytes, as_oxigraph_writes: bool = False) -> list[str]:
+    """The N-Quads lines of a dataset, blank nodes relabelled by RDFC-1.0 (so the labels depend on the
+    content only, not on the store or the parse), every line-breaking character other than \\n escaped,
+    sorted and unique. Only the quads with a blank node go through the canonicalisation (RDFC-1.0 labels
+    depend on those alone); the others are written as Oxigraph writes them. `as_oxigraph_writes`: the text
+    is Oxigraph's own N-Quads already (a store's dump), so it is not parsed and written again first."""
+    text = nquads.decode("utf-8") if isinstance(nquads, bytes) else nquads
+    if not as_oxigraph_writes:
+        text = (ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+                or b"").decode("utf-8")
+    # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes
+    lines = text.split("\n")
+    kept = {escape_line_breaks(line) for line in lines if line and "_:" not in line}
+    blank = "\n".join(line for line in lines if "_:" in line)
+    if blank:
+        dataset = ox.Dataset(ox.parse(blank, format=ox.RdfFormat.N_QUADS))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+        kept.update(escape_line_breaks(line) for line in written.split("\n") if line)
+    return sorted(kept)
 
 
-def canonical_jsonld(graph: Graph) -> str:
-    """rdflib's JSON-LD in an order that does not depend on hashing: nodes by @id, values sorted."""
-    document = json.loads(graph.serialize(format="json-ld"))
-    nodes = document if isinstance(document, list) else document.get("@graph", [document])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    nodes.sort(key=lambda n: n.get("@id", ""))
-    return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def sorted_ntriples_text(triples: Iterable[ox.Triple]) -> str:
+    """N-Triples of `triples`, line-breaking characters other than \\n escaped, lines sorted and unique."""
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return "\n".join(sorted({escape_line_breaks(line) for line in text.split("\n") if line})) + "\n"
 
 
 def sorted_ntriples(graph: Graph) -> str:
-    """N-Triples of `graph`, lines sorted and unique."""
+    """N-Triples of an rdflib graph, lines sorted and unique (what `add` writes into an entry's graph)."""
     # split on \n alone: rdflib escapes \n and \r in literals but leaves U+2028, U+0085, form feed... as they are
     lines = {escape_line_breaks(line) for line in graph.serialize(format="nt").split("\n") if line.strip()}
     return "\n".join(sorted(lines)) + "\n"
 
 
-def _trig(dataset: Dataset) -> str:
-    header: set[str] = set()
-    blocks: list[str] = []
-    for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not len(context) or str(context.identifier).startswith("urn:x-rdflib:"):
-            continue
-        graph = Graph()
-        for triple in context:
-            graph.add(triple)
-        graph = canonical(graph)
-        text = graph.serialize(format="turtle")
-        # the prefix lines lead; everything after them is the body, left as written (not indented, and split
-        # on \n alone), so that a multi-line literal keeps its exact text and cannot pose as a prefix line
-        lines = text.split("\n")
-        n = 0
-        while n < len(lines) and (lines[n].startswith("@prefix") or not lines[n].strip()):
-            if lines[n].startswith("@prefix"):
-                header.add(lines[n])
-            n += 1
-        body = "\n".join(lines[n:])
-        blocks.append(f"<{context.identifier}> {{\n{body.strip(chr(10))}\n}}\n")
-    prefixes = "\n".join(sorted(header))
-    return prefixes + "\n\n" + "\n".join(blocks)
+def _union_ntriples(lines: list[str]) -> str:
+    quads = ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS)
+    return sorted_ntriples_text(q.triple for q in quads)
+
+
+def _triples(ntriples: str) -> Iterator[ox.Triple]:
+    return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _by_graph(lines: list[str]) -> list[ox.Quad]:
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS):
+        graphs.setdefault(str(quad.graph_name), []).append(quad)
+    return [q for name in sorted(graphs) for q in graphs[name]]
+
+
+def _turtle(statements: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat) -> str:
+    """Turtle or TriG with every declared prefix, the prefix lines sorted."""
+    text = (ox.serialize(statements, format=fmt, prefixes=prefixes()) or b"").decode("utf-8")
+    head, body = [], text.split("\n")
+    while body and body[0].startswith("@prefix "):
+        head.append(body.pop(0))
+    return "\n".join([*sorted(head), *body])
+
+
+def _jsonld(triples: Iterable[ox.Triple]) -> str:
+    """Expanded JSON-LD (full IRIs, no context), one node object per subject in the order of the sorted
+    N-Triples, as pyoxigraph writes it (one line; re-indenting it would take longer than writing it)."""
+    return (ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]").decode("utf-8") + "\n"

@@ -252,14 +252,20 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise StoreError(f"could not load {path}: {exc}") from None
 
 
-def dump_nquads(store: ox.Store, path: Path | None = None) -> str:
-    """The whole store as N-Quads text (Oxigraph's serialiser). Raises StoreError, naming the store at `path`
-    and how to rebuild it, when the store is damaged."""
+def dump_nquads_bytes(store: ox.Store, path: Path | None = None) -> bytes:
+    """The whole store as N-Quads in UTF-8 (Oxigraph's serialiser). Raises StoreError, naming the store at
+    `path` and how to rebuild it, when the store is damaged."""
     try:
         data = store.dump(format=ox.RdfFormat.N_QUADS)
     except (OSError, RuntimeError) as exc:
         raise _damaged(path or default_store_path(), exc) from None
-    return (data or b"").decode("utf-8")
+    return data or b""
+
+
+def dump_nquads(store: ox.Store, path: Path | None = None) -> str:
+    """The whole store as N-Quads text (Oxigraph's serialiser). Raises StoreError, naming the store at `path`
+    and how to rebuild it, when the store is damaged."""
+    return dump_nquads_bytes(store, path).decode("utf-8")
 
 
 def sorted_nquads(store: ox.Store, path: Path | None = None) -> str:
@@ -289,8 +295,9 @@ class _Handle:
     pyoxigraph store (which has no close method), so RocksDB closes it before its folder is renamed; a
     caller's variable keeps only this handle."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, folder: Path):
         self._store: ox.Store | None = store
+        self.folder = folder
 
     def __getattr__(self, name: str) -> Any:
         if self._store is None:
@@ -308,6 +315,15 @@ class _Handle:
     def close(self) -> None:
         self._store = None
         gc.collect()  # rdflib's parsers leave reference cycles that may hold query answers of the store
+
+
+def filling_folder(store: ox.Store) -> Path:
+    """The folder of a store lent by `replaced_store`: where files that must come and go with the store (as
+    build's validation fingerprint) are written before it takes the old store's place."""
+    folder = getattr(store, "folder", None)
+    if not isinstance(folder, Path):
+        raise StoreError("not a store lent by replaced_store")
+    return folder
 
 
 def _closed(folder: Path) -> None:
@@ -359,7 +375,7 @@ def replaced_store(path: Path) -> Iterator[ox.Store]:
             for leftover in (fresh, old):
                 if leftover.exists():
                     shutil.rmtree(leftover)
-            handle = _Handle(ox.Store(str(fresh)))
+            handle = _Handle(ox.Store(str(fresh)), fresh)
             try:
                 yield cast(ox.Store, handle)
                 handle.flush()
