@@ -180,6 +180,9 @@ class _Walker:
                         prop = child.extra["finding_property"]
                     if prop is not None:
                         self.graph.add((holder, prop, obj))
+                    back = child.extra.get("parent_property")
+                    if back is not None:  # the child points to its parent (an inclusion to its review)
+                        self.graph.add((obj, back, holder))
                     if spec.target == "criterion":
                         self.criterion(child, item, item_path, obj)
                     gave = True
@@ -348,6 +351,8 @@ class _Walker:
         kind, _, field_name = name.rpartition(".")
         target_record = self.fmt.records["finding" if kind == "finding" else "review"]
         target = target_record.fields.get(field_name)
+        if target is None and not kind:  # a field of the review's inclusion (its AMSTAR 2 rating)
+            target = self.fmt.records["inclusion"].fields.get(field_name)
         if kind not in ("", "finding") or target is None or target.property is None \
                 or target.kind not in ("scheme", "datatype"):
             known = [f for f, s in self.fmt.records["review"].fields.items() if s.kind in ("scheme", "datatype")]
