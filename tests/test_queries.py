@@ -334,9 +334,12 @@ QC_PREFIXES = """@prefix pk: <https://w3id.org/peerkg/> . @prefix x: <https://ex
 """
 QC_FAULTS = {
     "review-without-paper-violation.rq": "x:bad a pk:Review . "
-                                         "x:good a pk:Review ; pk:reportedIn [ pk:referenceNumber 1 ] .",
-    "duplicate-reference-number-violation.rq": "x:bad pk:referenceNumber 7 . x:bad-twin pk:referenceNumber 7 . "
-                                               "x:good pk:referenceNumber 8 .",
+                                         "x:good a pk:Review ; pk:reportedIn x:paper . "
+                                         "[] pk:includedReview x:good ; pk:referenceNumber 1 .",
+    "duplicate-reference-number-violation.rq": "x:bad pk:referenceNumber 7 ; pk:umbrellaReview x:u . "
+                                               "x:bad-twin pk:referenceNumber 7 ; pk:umbrellaReview x:u . "
+                                               "x:good pk:referenceNumber 8 ; pk:umbrellaReview x:u . "
+                                               "x:good-elsewhere pk:referenceNumber 7 ; pk:umbrellaReview x:v .",
     "node-without-source-violation.rq": "x:bad a pk:Finding . "
                                         "x:good a pk:Finding ; prov:wasDerivedFrom [ prov:value \"q\" ] .",
     "value-outside-vocabulary-violation.rq": "pk:population rdfs:range skos:Concept . x:bad pk:population x:nowhere .",

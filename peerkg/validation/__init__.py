@@ -9,11 +9,14 @@ shapes need, fetched by shapes/store-context.rq), so its cost depends on the ent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from peerkg import resources
 from peerkg.errors import InputError, Problem
 from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
@@ -22,6 +25,7 @@ from peerkg.namespaces import curie, expand
 from peerkg.validation.context import batch_store, entry_nodes, static_context, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
 from peerkg.validation.proposals import close_label_problems
+from peerkg.validation.quotes import DocumentTexts, check_quotes
 from peerkg.validation.shapes import ShapeResult, run_shapes
 
 __all__ = ["Issue", "Report", "ShapeResult", "proposal_warnings", "validate", "validate_entry", "validate_graph"]
@@ -136,11 +140,13 @@ def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
         and any((result.focus, reason, prop) in entry.graph for reason in absence_properties())
 
 
-def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset()) -> Report:
+def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset(),
+             folders: Sequence[Path] = ()) -> Report:
     """Every issue of what the loader door read, in one report: the loaders' problems (unreadable files,
     unknown keys, values of the wrong type, ids already used), then the shapes on each entry in its
-    context (the store if given, less its named graphs `without`, and the rest of the batch). Never changes
-    the store."""
+    context (the store if given, less its named graphs `without`, and the rest of the batch), then every
+    quote checked against its document's text copy (peerkg.validation.quotes; the copies of documents the
+    store holds are looked for in `folders`, default data/). Never changes the store."""
     report = Report(loaded.files, loaded.entries, [Issue(p) for p in loaded.problems])
     stores = [s for s in (store, batch_store(loaded.entries) if len(loaded.entries) > 1 else None)
               if s is not None]
@@ -150,6 +156,8 @@ def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str]
         report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
         report.issues.extend(Issue(p, "warning") for p in proposal_warnings(entry, stores, without))
         _copy_results(raw, [r.node for r in results], report.results)
+    texts = DocumentTexts(loaded.entries, store, list(folders) or [resources.path("data")])
+    report.issues.extend(Issue(problem, severity) for problem, severity in check_quotes(loaded.entries, texts))
     return report
 
 
