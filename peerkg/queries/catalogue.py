@@ -10,7 +10,8 @@ convention) gives a summary, a description, the research question it serves and 
 
 A parameter is a variable the query body binds with a one-value `VALUES ?outcome { outcome:empowerment }`
 block: the default, so the file still runs as it is. `peerkg query --param` replaces that one value
-with a checked RDF term (peerkg/query.py).
+with a checked RDF term (peerkg/query.py). An optional parameter has the default `UNDEF` (`VALUES ?umbrella
+{ UNDEF }`): left out, the variable is unbound and the query says what that means (e.g. every review).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ FILE_NAME = re.compile(r"^(\d\d)-([a-z0-9-]+)\.rq$")
 QC_FILE_NAME = re.compile(r"^([a-z0-9-]+)-violation\.rq$")
 CATALOGUE_BASE = "https://w3id.org/peerkg/query/"
 PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri", "entry")
+OPTIONAL_DEFAULT = "UNDEF"
 RESEARCH_QUESTIONS = ("effectiveness", "implementation", "experiences")
 
 
@@ -47,6 +49,11 @@ class Param:
     type: str          # string | integer | decimal | boolean | iri | entry | concept:<scheme>
     default: str
     description: str = ""
+
+    @property
+    def optional(self) -> bool:
+        """True for a parameter without a default value (`UNDEF`): left out, its variable is unbound."""
+        return self.default == OPTIONAL_DEFAULT
 
     @property
     def scheme(self) -> str:
