@@ -9,7 +9,8 @@ convention) gives a summary, a description, the research question it serves and 
     #+ param: outcome concept:outcome empowerment -- the outcome, as a label, slug or IRI
 
 A parameter is a variable the query body binds with a one-value `VALUES ?outcome { outcome:empowerment }`
-block: the default, so the file still runs as it is. `peerkg query --param` replaces that one value
+block: the default, so the file still runs as it is. A query whose sub-queries each need the value repeats
+the block (with the same default) in each; every block gets the bound value. `peerkg query --param` replaces that one value
 with a checked RDF term (peerkg/query.py). An optional parameter has the default `UNDEF` (`VALUES ?umbrella
 { UNDEF }`): left out, the variable is unbound and the query says what that means (e.g. every review).
 """
@@ -106,9 +107,10 @@ def parse_query_file(path: Path, name: str | None = None) -> StoredQuery:
                 raise _problem(path, number, f"parameter {pname!r} has unknown type {ptype!r} "
                                f"(one of {', '.join(PARAM_TYPES)}, concept:<scheme>)")
             blocks = values_block(pname).findall(text)
-            if len(blocks) != 1:
-                raise _problem(path, number, f"parameter {pname!r} needs exactly one "
-                               f"`VALUES ?{pname} {{ default }}` block in the query, found {len(blocks)}")
+            if not blocks or len({" ".join(b.split()) for b in blocks}) != 1:
+                raise _problem(path, number, f"parameter {pname!r} needs a `VALUES ?{pname} {{ default }}` "
+                               f"block in the query (several only when they give the same default), found "
+                               f"{len(blocks)}")
             params[pname] = Param(pname, ptype, default, description.strip())
         elif key in ("summary", "description", "research_question"):
             meta[key] = (meta[key] + " " + value.strip()) if key in meta else value.strip()
