@@ -348,7 +348,8 @@ QC_FAULTS = {
     # a review in no paper; Cooper's inclusion of a review without a reference number (a review no umbrella
     # review includes, and another umbrella's inclusion without numbers, are fine)
     "review-without-paper-violation.rq": "x:bad a pk:Review . x:good a pk:Review ; pk:reportedIn x:p . "
-                                         "x:bad-inclusion pk:umbrellaReview pkid:cooper-2024 ; pk:includedReview x:good . "
+                                         "x:bad-inclusion pk:umbrellaReview pkid:cooper-2024 ; "
+                                         "pk:includedReview x:good . "
                                          "x:good-inclusion pk:umbrellaReview x:other ; pk:includedReview x:good .",
     "duplicate-reference-number-violation.rq": "x:bad pk:umbrellaReview x:u ; pk:referenceNumber 7 . "
                                                "x:bad-twin pk:umbrellaReview x:u ; pk:referenceNumber 7 . "
@@ -365,9 +366,11 @@ QC_FAULTS = {
                                      "x:good pk:followUpWindow \"6 months\" ; pk:timepoint tp:follow-up .",
     # the reviews an umbrella review includes count, not every review of the graph
     "stated-count-violation.rq": "x:bad a pk:UmbrellaReview ; pk:reviewsIncluded 2 ; pk:papersIncluded 1 . "
-                                 "x:i pk:umbrellaReview x:bad ; pk:includedReview x:r . x:r a pk:Review ; pk:reportedIn x:p . "
+                                 "x:i pk:umbrellaReview x:bad ; pk:includedReview x:r . "
+                                 "x:r a pk:Review ; pk:reportedIn x:p . "
                                  "x:good a pk:UmbrellaReview ; pk:reviewsIncluded 1 ; pk:papersIncluded 1 . "
-                                 "x:j pk:umbrellaReview x:good ; pk:includedReview x:r . x:added a pk:Review ; pk:reportedIn x:q .",
+                                 "x:j pk:umbrellaReview x:good ; pk:includedReview x:r . "
+                                 "x:added a pk:Review ; pk:reportedIn x:q .",
     "supported-by-non-review-violation.rq": "x:bad pk:supportedBy x:nothing . "
                                             "x:good pk:supportedBy x:r . x:r a pk:Review .",
     "criterion-without-value-violation.rq": "x:bad a pk:ClaimCriterion ; pk:onField pk:population . "

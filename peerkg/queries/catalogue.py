@@ -10,9 +10,10 @@ convention) gives a summary, a description, the research question it serves and 
 
 A parameter is a variable the query body binds with a one-value `VALUES ?outcome { outcome:empowerment }`
 block: the default, so the file still runs as it is. A query whose sub-queries each need the value repeats
-the block (with the same default) in each; every block gets the bound value. `peerkg query --param` replaces that one value
-with a checked RDF term (peerkg/query.py). An optional parameter has the default `UNDEF` (`VALUES ?umbrella
-{ UNDEF }`): left out, the variable is unbound and the query says what that means (e.g. every review).
+the block (with the same default) in each. `peerkg query --param` replaces that value, in every block, with a
+checked RDF term (peerkg/queries/params.py). An optional parameter has the default `UNDEF`
+(`VALUES ?umbrella { UNDEF }`): left out, the variable is unbound and the query says what that means (e.g.
+every review).
 """
 
 from __future__ import annotations
