@@ -22,6 +22,7 @@ QC_FILES = sorted((QUERIES / "qc").glob("*.rq"))
 EXPECTED_FILES = sorted(EXPECTED.glob("*.csv"))
 # W3C vocabularies whose terms are built in; every other IRI a query names must be declared in ontology/.
 BUILT_IN = (str(RDF), "http://www.w3.org/2000/01/rdf-schema#", str(OWL), str(XSD), str(SH))
+ENTRY_BASE = "https://w3id.org/peerkg/id/"
 
 
 # -- expected results files -------------------------------------------------------------------------------
@@ -128,8 +129,9 @@ def test_every_iri_a_query_uses_is_declared_in_the_ontology(path: Path, declared
     from rdflib.plugins.sparql import prepareQuery
 
     used = _iris(prepareQuery(path.read_text("utf-8")).algebra)
+    # an entry's IRI (the default umbrella review of counts and claims, pkid:cooper-2024) is data, not a term
     undeclared = sorted(i for i in used if not i.startswith(BUILT_IN) and i not in declared_terms
-                        and str(XSD) not in i)
+                        and str(XSD) not in i and not i.startswith(ENTRY_BASE))
     assert not undeclared, f"not declared in ontology/: {undeclared}"
     assert used, "the query names no term at all"
 
