@@ -91,9 +91,11 @@ HEADLINE = [
     ("?review pk:usedGRADE true", 2, "Only 2 reviews assessed certainty of evidence (using GRADE)"),
     ("?review pk:livedExperienceInvolvement true", 1,
      "Only 1 review reported that people with lived experience were involved in the review"),
-    ("?review pk:amstar2Rating amstar:high FILTER NOT EXISTS { ?review pk:amstar2Rating ?other "
-     "FILTER(?other != amstar:high) }", 1, "one review was appraised as high quality"),
-    ("?review pk:amstar2Rating amstar:moderate", 0, "No reviews were rated as moderate"),
+    ("?review ^pk:includedReview/pk:amstar2Rating amstar:high FILTER NOT EXISTS { "
+     "?review ^pk:includedReview/pk:amstar2Rating ?other FILTER(?other != amstar:high) }", 1,
+     "one review was appraised as high quality"),
+    ("?review ^pk:includedReview/pk:amstar2Rating amstar:moderate", 0,
+     "No reviews were rated as moderate"),
     ("?review pk:intervention/pk:format fmt:group FILTER NOT EXISTS { ?review pk:intervention/pk:format ?f "
      "FILTER(?f != fmt:group) }", 3, "three reviews looked at group peer support alone"),
     ("?review pk:intervention/pk:format fmt:individual FILTER NOT EXISTS { ?review pk:intervention/pk:format ?f "
@@ -114,16 +116,21 @@ def test_headline_counts_come_out_of_the_graph(store, where: str, expected: int,
 
 
 def test_36_papers_with_their_reference_numbers(store) -> None:  # type: ignore[no-untyped-def]
-    rows = store.query(PREFIXES + "SELECT ?n WHERE { ?r a pk:Review ; pk:reportedIn/pk:referenceNumber ?n }",
+    rows = store.query(PREFIXES + "SELECT ?n WHERE { ?r a pk:Review ; ^pk:includedReview ?i . "
+                       "?i pk:umbrellaReview pkid:cooper-2024 ; pk:referenceNumber ?n }",
                        use_default_graph_as_union=True)
     refs = sorted(int(row[0].value) for row in rows)
     assert refs == [1, 21, 22, 23, 24, *range(34, 65)]
 
 
 def test_references_41_and_42_are_one_review(store) -> None:  # type: ignore[no-untyped-def]
-    rows = store.query(PREFIXES + "SELECT ?n WHERE { pkid:pitt-2013 pk:reportedIn/pk:referenceNumber ?n }",
+    rows = store.query(PREFIXES + "SELECT ?n WHERE { [] pk:includedReview pkid:pitt-2013 ; "
+                       "pk:umbrellaReview pkid:cooper-2024 ; pk:referenceNumber ?n }",
                        use_default_graph_as_union=True)
     assert sorted(int(row[0].value) for row in rows) == [41, 42]
+    papers = store.query(PREFIXES + "SELECT ?p WHERE { pkid:pitt-2013 pk:reportedIn ?p }",
+                         use_default_graph_as_union=True)
+    assert len(list(papers)) == 2  # one review, two papers, one inclusion with both numbers
 
 
 def test_umbrella_review_methods(store) -> None:  # type: ignore[no-untyped-def]
@@ -146,9 +153,10 @@ def test_primary_study_overlap(store) -> None:  # type: ignore[no-untyped-def]
 
 def test_chien_2019_the_only_high_quality_review(store) -> None:  # type: ignore[no-untyped-def]
     query = PREFIXES + """SELECT ?type ?rating ?grade ?k ?n ?ref ?doi WHERE {
-      pkid:chien-2019 pk:reviewType ?type ; pk:amstar2Rating ?rating ; pk:usedGRADE ?grade ;
-        pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ;
-        pk:reportedIn [ pk:referenceNumber ?ref ; pk:doi ?doi ] }"""
+      pkid:chien-2019 pk:reviewType ?type ; pk:usedGRADE ?grade ;
+        pk:numberOfStudies ?k ; pk:numberOfParticipants ?n ; pk:reportedIn [ pk:doi ?doi ] .
+      [] pk:includedReview pkid:chien-2019 ; pk:umbrellaReview pkid:cooper-2024 ; pk:amstar2Rating ?rating ;
+        pk:referenceNumber ?ref }"""
     rows = list(store.query(query, use_default_graph_as_union=True))
     assert len(rows) == 1
     values = [str(t.value) for t in rows[0]]

@@ -84,8 +84,9 @@ def test_umbrella_review_methods() -> None:
 
 def test_review_distinct_from_its_papers() -> None:
     found = rows("review-and-papers", """
-        SELECT ?review (GROUP_CONCAT(STR(?ref); separator=",") AS ?refs) (COUNT(?paper) AS ?n)
-        WHERE { ?u pk:includesReview ?review . ?review pk:reportedIn ?paper . ?paper pk:referenceNumber ?ref }
+        SELECT ?review (GROUP_CONCAT(DISTINCT STR(?ref); separator=",") AS ?refs) (COUNT(DISTINCT ?paper) AS ?n)
+        WHERE { ?u pk:includesReview ?review . ?review pk:reportedIn ?paper .
+                ?inclusion pk:includedReview ?review ; pk:umbrellaReview ?u ; pk:referenceNumber ?ref }
         GROUP BY ?review ORDER BY ?review""")
     assert [(short(r), sorted(refs.split(",")), n) for r, refs, n in found] == [
         ("lloyd-evans-2014", ["22"], 1), ("pitt-2013", ["41", "42"], 2)]
@@ -107,16 +108,18 @@ def test_review_type() -> None:
 def test_amstar_rating_with_partial_knowledge() -> None:
     found = rows("amstar-partial-knowledge", """
         SELECT ?review (GROUP_CONCAT(?label; separator="|") AS ?ratings) ?grade
-        WHERE { ?review pk:amstar2Rating/skos:prefLabel ?label ; pk:usedGRADE ?grade } GROUP BY ?review ?grade""")
+        WHERE { ?review ^pk:includedReview/pk:amstar2Rating/skos:prefLabel ?label ; pk:usedGRADE ?grade }
+        GROUP BY ?review ?grade""")
     ratings = {short(r): (sorted(labels.split("|")), grade) for r, labels, grade in found}
     assert ratings == {"chien-2019": (["high"], True), "white-2020": (["critically low", "low"], False)}
     # "certainly low or critically low": every possible rating is one of the two
     certain = rows("amstar-partial-knowledge", """
         SELECT ?review WHERE { ?review a pk:Review . FILTER NOT EXISTS {
-            ?review pk:amstar2Rating ?r FILTER (?r NOT IN (amstar:low, amstar:critically-low)) } }""")
+            ?review ^pk:includedReview/pk:amstar2Rating ?r
+            FILTER (?r NOT IN (amstar:low, amstar:critically-low)) } }""")
     assert [short(r) for (r,) in certain] == ["white-2020"]
-    assert rows("amstar-partial-knowledge", "SELECT ?r WHERE { ?r pk:notReported pk:criticalWeakness }") == [
-        (pk_id("white-2020"),)]
+    assert rows("amstar-partial-knowledge", "SELECT ?r WHERE { ?i pk:notReported pk:criticalWeakness ; "
+                "pk:includedReview ?r }") == [(pk_id("white-2020"),)]
     counts = rows("amstar-partial-knowledge", """
         SELECT ?domain ?critical ?reviews ?eligible WHERE { ?u pk:hasWeaknessCount ?w .
             ?w pk:amstar2Domain ?domain ; pk:criticalDomain ?critical ; pk:numberOfReviews ?reviews .

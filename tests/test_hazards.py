@@ -179,7 +179,7 @@ def test_the_template_formats_text_columns_as_text_and_numbers_as_numbers(tmp_pa
     formats = {ws.cell(row=1, column=c).value: ws.column_dimensions[ws.cell(row=1, column=c).column_letter]
                .number_format for ws in (papers, findings) for c in range(1, ws.max_column + 1)}
     assert formats["citation"] == "@" and formats["outcome_as_reported"] == "@" and formats["follow_up"] == "@"
-    assert formats["ref"] == "0" and formats["k"] == "0" and formats["effect.i2"] == "General"
+    assert formats["year"] == "0" and formats["k"] == "0" and formats["effect.i2"] == "General"
 
 
 def test_the_template_never_overwrites_a_workbook_unasked(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_the_template_never_overwrites_a_workbook_unasked(tmp_path: Path) -> Non
 # -- one number, five formats ----------------------------------------------------------------------------------
 
 INTEGER_FIELDS = {"n_studies": "xsd:nonNegativeInteger", "n_participants": "xsd:nonNegativeInteger",
-                  "ref": "xsd:positiveInteger", "year": "xsd:integer", "k": "xsd:nonNegativeInteger",
+                  "year": "xsd:integer", "k": "xsd:nonNegativeInteger",
                   "n": "xsd:nonNegativeInteger", "df": "xsd:nonNegativeInteger"}
 DECIMAL_FIELDS = ("estimate", "ci_lower", "ci_upper", "p", "z", "i2", "tau2", "chi2")
 # 15 significant digits: what a spreadsheet keeps of a number (and what a binary double gives back exactly)
@@ -211,7 +211,7 @@ def _entry_data(numbers: dict[str, Any]) -> dict[str, Any]:
     data = yaml12.load(BASE.read_text("utf-8"))
     paper, finding = data["papers"][0], data["findings"][0]
     for name, value in numbers.items():
-        holder = data if name in ("n_studies", "n_participants") else paper if name in ("ref", "year") \
+        holder = data if name in ("n_studies", "n_participants") else paper if name == "year" \
             else finding if name in ("k", "n") else finding["effect"]
         holder[name] = value
     return data
@@ -226,7 +226,7 @@ def _rdf_forms(tmp_path: Path, yaml_file: Path, numbers: dict[str, Any]) -> tupl
                 and o.datatype != XSD.boolean):
             written.add((s, p, o))
     spec = {"n_studies": ("", "pk:numberOfStudies"), "n_participants": ("", "pk:numberOfParticipants"),
-            "ref": ("/paper/1", "pk:referenceNumber"), "year": ("/paper/1", "pk:publicationYear"),
+            "year": ("/paper/1", "pk:publicationYear"),
             "k": ("/finding/1", "pk:numberOfStudies"), "n": ("/finding/1", "pk:numberOfParticipants"),
             "estimate": ("/finding/1/effect", "pk:estimate"), "ci_lower": ("/finding/1/effect", "pk:ciLower"),
             "ci_upper": ("/finding/1/effect", "pk:ciUpper"), "p": ("/finding/1/effect", "pk:pValue"),
@@ -310,7 +310,7 @@ def test_a_folder_of_yaml_entries_is_read_as_entries_not_as_a_workbook(tmp_path:
     report = json.loads(capsys.readouterr().out)
     # both entries read; only the shapes' cross-entry rule on their shared reference number 98 can fire
     assert report["entries"] == ["new-2023", "other-2023"]
-    assert {i["rule"] for i in report["issues"]} <= {"Paper-referenceNumber-unique"}
+    assert {i["rule"] for i in report["issues"]} <= {"Inclusion-referenceNumber-unique"}
 
 
 def test_a_wrong_population_term_gives_one_problem_not_a_cascade(tmp_path: Path,

@@ -27,9 +27,20 @@ def test_yaml_entry_becomes_the_declared_triples() -> None:
     graph = load_entry(VALID).graph
     review = URIRef(ID)
     assert (review, URIRef(PK + "reviewType"), URIRef(PK + "vocab/review-type/sr-with-meta-analysis")) in graph
+    # a review no umbrella review includes has no inclusion (and no AMSTAR 2 rating of an umbrella's)
+    assert not list(graph.subjects(URIRef(PK + "includedReview"), review))
+    # the umbrella's appraisal sits on the review's inclusion, which points back to the review
+    included = load_entry(REPO / "tests" / "valid" / "new-review.yaml").graph
+    inclusion = URIRef(PK + "id/new-2023/inclusion/1")
+    assert (inclusion, URIRef(PK + "includedReview"), URIRef(PK + "id/new-2023")) in included
+    assert (inclusion, URIRef(PK + "umbrellaReview"), URIRef(PK + "id/cooper-2024")) in included
+    assert set(included.objects(inclusion, URIRef(PK + "referenceNumber"))) == {
+        Literal(98, datatype=XSD.positiveInteger)}
     # partial knowledge: both possible ratings, nothing more
-    ratings = set(graph.objects(review, URIRef(PK + "amstar2Rating")))
+    ratings = set(included.objects(inclusion, URIRef(PK + "amstar2Rating")))
     assert ratings == {URIRef(PK + "vocab/amstar2/low"), URIRef(PK + "vocab/amstar2/critically-low")}
+    field_source = URIRef(PK + "id/new-2023/inclusion/1/source/amstar2/1")
+    assert (field_source, URIRef(PK + "supportsField"), URIRef(PK + "amstar2Rating")) in included
     # "not reported" is explicit, on the node that would hold the value
     assert (review, URIRef(PK + "notReported"), URIRef(PK + "numberOfParticipants")) in graph
     assert (URIRef(ID + "/intervention"), URIRef(PK + "notReported"), URIRef(PK + "payment")) in graph
@@ -39,8 +50,6 @@ def test_yaml_entry_becomes_the_declared_triples() -> None:
     source = URIRef(ID + "/finding/1/source/1")
     assert (source, URIRef("http://www.w3.org/ns/prov#value"), Literal("−0.24 (−0.39, −0.09)")) in graph
     assert (source, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), URIRef(PK + "id/cooper-2024-tables")) in graph
-    field_source = URIRef(ID + "/source/amstar2/1")
-    assert (field_source, URIRef(PK + "supportsField"), URIRef(PK + "amstar2Rating")) in graph
 
 
 def test_no_blank_nodes_and_the_same_input_gives_the_same_graph() -> None:

@@ -118,8 +118,8 @@ def test_a_batch_is_checked_together(built: Built, tmp_path: Path, capsys: pytes
     issues = json.loads(out)["issues"]
     assert code == 1
     assert sorted((i["entry"], i["rule"], i["field"]) for i in issues) == [
-        ("new-2023", "Paper-referenceNumber-unique", "papers[1].ref"),
-        ("other-2024", "Paper-referenceNumber-unique", "papers[1].ref"),
+        ("new-2023", "Inclusion-referenceNumber-unique", "included_in[1].references"),
+        ("other-2024", "Inclusion-referenceNumber-unique", "included_in[1].references"),
     ]
 
 

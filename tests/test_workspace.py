@@ -111,5 +111,5 @@ def test_a_replacement_counts_for_the_rest_of_its_batch(store: Path, tmp_path: P
     other.write_text(NEW.read_text("utf-8").replace("id: new-2023", "id: other-2023"), "utf-8")
     capsys.readouterr()
     assert main(["add", "--quiet", "--replace", "--store", str(store), str(NEW), str(other)]) == 1
-    assert "[rule Paper-referenceNumber-unique]" in capsys.readouterr().err
+    assert "[rule Inclusion-referenceNumber-unique]" in capsys.readouterr().err
     assert fingerprint(store) == before

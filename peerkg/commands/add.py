@@ -19,6 +19,7 @@ from peerkg.graph.store import (
     Store,
     add_nquads,
     default_store_path,
+    document_iris,
     exists,
     holds_entry,
     open_store,
@@ -66,7 +67,8 @@ def check_files(paths: list[Path], store: Store | None, progress: Progress = qui
     already holds, the facts the shapes need). Never changes the store."""
     progress(f"validating {len(paths)} file(s)" + (" against the store" if store is not None else ""))
     holds = (lambda e: holds_entry(store, e.id, str(e.subject))) if store is not None else None
-    return validate(read_entries(paths, holds), store)
+    documents = (lambda d: document_iris(store, d)) if store is not None else None
+    return validate(read_entries(paths, holds, documents=documents), store)
 
 
 def validation_store(path: Path | None, use_store: bool = True) -> tuple[Store | None, str]:
@@ -106,8 +108,11 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
                 return False  # the entry it replaces
             return holds_entry(opened, entry.id, str(entry.subject))
 
+        def documents(document_id: str) -> list[str]:
+            return document_iris(opened, document_id)
+
         progress(f"validating {len(paths)} file(s) against the store")
-        loaded = read_entries(paths, holds)
+        loaded = read_entries(paths, holds, documents=documents)
         replaced: dict[str, Path] = {}
         for entry in loaded.entries if replace else []:
             file = kept_file(entry.id, path)

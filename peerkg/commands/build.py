@@ -11,28 +11,36 @@ from rdflib import Graph
 
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
+from peerkg.errors import InputError
 from peerkg.graph.release import write_release
 from peerkg.graph.store import Store, add_nquads, replaced_store, to_nquads
-from peerkg.loaders import ENTRY_SUFFIXES, SOURCE_DOCUMENTS_FILE, Entry, read_entries
+from peerkg.loaders import ENTRY_SUFFIXES, Entry, read_entries
 from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
 from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
 from peerkg.validation import validate_graph
+from peerkg.validation.quotes import DocumentTexts, check_quotes
 
 
 def entry_files(folder: Path | None = None) -> list[Path]:
     """The entry files of `folder` (default: the curated data/), sorted by name."""
     folder = folder or resources.path("data")
-    return sorted(p for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES and p.name != SOURCE_DOCUMENTS_FILE)
+    return sorted(p for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES)
 
 
 def load_entries(paths: list[Path], progress: Progress = quiet) -> list[Entry]:
-    """Every entry of `paths`, read through the loader door; raises InputError with every problem of all
-    of them (the loaders' and ids used twice)."""
+    """Every entry of `paths`, read through the loader door, its quotes checked against the text copies of
+    their documents; raises InputError with every problem of all of them (the loaders', ids used twice,
+    quotes not found)."""
     loaded = read_entries(paths, progress=lambda n, total, path: progress(f"loading entries {n}/{total}: "
                                                                           f"{path.name}"))
     loaded.raise_problems()
+    progress("checking quotes against the text copies of their documents")
+    texts = DocumentTexts(loaded.entries)
+    missing = [p for p, severity in check_quotes(loaded.entries, texts) if severity == "violation"]
+    if missing:
+        raise InputError(missing)
     return loaded.entries
 
 

@@ -62,6 +62,10 @@ def entry_rows(path: Path) -> Rows:
                     if name == "sources":
                         rows[lay.sources.name].extend({"entry": ident, "sheet": child.name, "item": n, **s}
                                                       for s in item)
+                    elif name == "provenance":  # an inclusion's sources per field
+                        rows[lay.sources.name].extend({"entry": ident, "sheet": child.name, "item": n,
+                                                       "field": field, **s}
+                                                      for field, sources in item.items() for s in sources)
                     elif isinstance(item, dict):
                         row.update({f"{name}.{k}": _cell(child, f"{name}.{k}", v, problems, file, ident)
                                     for k, v in item.items()})
@@ -246,7 +250,7 @@ def _validation(ws: Any, sheet: Sheet, column: str, letter: str, lists: _ListShe
         validation.error = "not an allowed value: see the README sheet"
     elif spec is not None and spec.kind == "datatype" and spec.target in ("xsd:nonNegativeInteger",
                                                                            "xsd:positiveInteger") \
-            and not rules(sheet, column).not_reported:
+            and not spec.many and not rules(sheet, column).not_reported:
         low = "1" if spec.target == "xsd:positiveInteger" else "0"
         validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=low, allow_blank=True)
         validation.error = f"a whole number, at least {low}"
@@ -269,8 +273,8 @@ def _number_format(ws: Any, letter: str, spec: Field | None) -> None:
     "General" (never a percentage). Vocabulary and structural columns are left as they are."""
     if spec is None or spec.kind not in ("datatype", "link", "identifier"):
         return
-    if spec.kind != "datatype" or spec.target == "xsd:string":
-        number_format = "@"
+    if spec.kind != "datatype" or spec.target == "xsd:string" or spec.many:
+        number_format = "@"  # several numbers are typed as text, "41; 42"
     elif spec.target in ("xsd:integer", "xsd:nonNegativeInteger", "xsd:positiveInteger"):
         number_format = "0"
     elif spec.target == "xsd:decimal":

@@ -430,3 +430,12 @@ def holds_entry(store: ox.Store, entry_id: str, subject: str) -> bool:
     ask = (f"ASK {{ {{ GRAPH <{entry_graph_name(entry_id)}> {{ ?s ?p ?o }} }} "
            f"UNION {{ <{subject}> ?p ?o }} }}")
     return bool(store.query(ask, use_default_graph_as_union=True))
+
+
+def document_iris(store: ox.Store, document_id: str) -> list[str]:
+    """The IRIs of the source documents with id `document_id` (`.../document/<id>`) the store holds."""
+    query = ("SELECT DISTINCT ?d WHERE { ?d a <https://w3id.org/peerkg/SourceDocument> "
+             f"FILTER(STRENDS(STR(?d), \"/document/{document_id}\")) }}")
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return [row[0].value for row in rows]

@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import RDF, URIRef
+
 from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, LoadedFile, Place
 from peerkg.loaders.guard import check_entry, lookalikes
 from peerkg.loaders.rdf_entry import load_rdf
 from peerkg.loaders.workbook import load_workbook
 from peerkg.loaders.yaml_entry import load_yaml
+from peerkg.namespaces import expand
 
 __all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "load_entry", "load_file",
            "read_entries"]
@@ -30,11 +33,11 @@ __all__ = ["ENTRY_SUFFIXES", "Entry", "Link", "Loaded", "LoadedFile", "Place", "
 # entry files by suffix -> the name of their format
 ENTRY_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
 WORKBOOK_SUFFIX = ".xlsx"
-# data/sources.ttl describes the source documents; it sits beside the entries but is no entry
-SOURCE_DOCUMENTS_FILE = "sources.ttl"
 
 # Whether the store already holds an entry with this id (or a node with this subject IRI).
 EntryLookup = Callable[[Entry], bool]
+# The IRIs of the source documents with this id that the store holds (declared by some entry).
+DocumentLookup = Callable[[str], list[str]]
 
 
 @dataclass
@@ -75,8 +78,7 @@ def _folder(path: Path) -> LoadedFile:
             from None
     if any(p.suffix.lower() == ".csv" for p in children):
         return _workbook(path)
-    files = [p for p in children if p.is_file() and p.suffix.lower() in ENTRY_SUFFIXES
-             and p.name != SOURCE_DOCUMENTS_FILE]
+    files = [p for p in children if p.is_file() and p.suffix.lower() in ENTRY_SUFFIXES]
     if not files:
         raise InputError([Problem(str(path), "the folder holds no entry files and no CSV files of the "
                                   "extraction workbook", hint="entries are .yaml, .ttl or .jsonld files",
@@ -117,11 +119,14 @@ def load_file(path: Path) -> LoadedFile:
 
 
 def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
-                 progress: Callable[[int, int, Path], None] | None = None) -> Loaded:
+                 progress: Callable[[int, int, Path], None] | None = None,
+                 documents: DocumentLookup | None = None) -> Loaded:
     """Every entry of `paths`, with every problem: the loaders' own, then an id used twice in the batch or
     (when `holds` is given, e.g. `peerkg.graph.store.holds_entry` bound to a store) already in the graph.
     Every entry also passes the trust boundary (peerkg.loaders.guard: its own namespace only, a slug for an
     id and no look-alike of another, no imports, no control characters).
+    A quote of a document its entry does not declare is resolved against the documents of the batch and
+    (`documents`, e.g. `peerkg.graph.store.document_iris` bound to a store) of the graph.
     `progress(n, total, path)` is called before each path is read."""
     paths = list(paths)
     loaded = Loaded([str(p) for p in paths])
@@ -136,7 +141,38 @@ def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
             loaded.problems += check_entry(entry)
     loaded.problems += lookalikes(loaded.entries, holds)
     loaded.problems += duplicate_ids(loaded.entries, holds)
+    loaded.problems += resolve_documents(loaded.entries, documents)
     return loaded
+
+
+def resolve_documents(entries: list[Entry], lookup: DocumentLookup | None) -> list[Problem]:
+    """Points every quote of a document another entry declares at that document (prov:wasQuotedFrom its
+    IRI, `{entry}/document/{id}`), found among the documents of `entries` and those `lookup` finds in the
+    graph; a document id found nowhere, or declared by several entries, is a problem of the quote."""
+    declared: dict[str, set[str]] = {}
+    source_document, quoted = expand("pk:SourceDocument"), expand("prov:wasQuotedFrom")
+    for entry in entries:
+        for doc in entry.graph.subjects(RDF.type, source_document):
+            declared.setdefault(str(doc).rpartition("/document/")[2], set()).add(str(doc))
+    problems: list[Problem] = []
+    cache: dict[str, set[str]] = {}
+    for entry in entries:
+        for ref in entry.documents:
+            if ref.document not in cache:
+                cache[ref.document] = declared.get(ref.document, set()) | set(
+                    lookup(ref.document) if lookup is not None else [])
+            found = sorted(cache[ref.document])
+            if len(found) == 1:
+                entry.graph.remove((ref.source, quoted, None))
+                entry.graph.add((ref.source, quoted, URIRef(found[0])))
+                continue
+            message = (f"document {ref.document!r} is declared by {len(found)} entries" if found else
+                       f"no entry of the batch or the graph declares document {ref.document!r}")
+            problems.append(Problem(entry.file, message, entry.id, ref.place.field, ref.place.line,
+                                    "declare it under `documents:` (id, citation, doi or url, text) or name a "
+                                    "document the graph holds, e.g. cooper-2024-text",
+                                    "unknown-document"))
+    return problems
 
 
 def duplicate_ids(entries: list[Entry], holds: EntryLookup | None) -> list[Problem]:

@@ -49,6 +49,16 @@ class Place:
         return Place(f"{self.field}.{name}" if self.field and name else self.field or name, self.line)
 
 
+@dataclass(frozen=True)
+class DocumentRef:
+    """A quote of a document the entry does not declare (e.g. `document: cooper-2024-text`): its source node,
+    the document id and where it is written. The loader door resolves it against the batch and the graph."""
+
+    source: URIRef
+    document: str
+    place: Place
+
+
 @dataclass
 class Entry:
     """One entry: a review (or umbrella review) and everything recorded about it, as RDF.
@@ -69,6 +79,7 @@ class Entry:
     places: dict[tuple[URIRef, URIRef | None], Place] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     refused: set[tuple[URIRef, URIRef | None]] = field(default_factory=set)
+    documents: list[DocumentRef] = field(default_factory=list)  # quoted documents to resolve
 
 
 @dataclass

@@ -14,7 +14,7 @@ from peerkg.namespaces import entity_base, expand
 from peerkg.ontology import concept_iri, scheme_iri
 
 VALUE_KINDS = ("datatype", "scheme", "record", "link", "sources", "provenance", "field_ref",
-               "value_of", "identifier", "kind")
+               "value_of", "identifier", "kind", "document")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class EntryFormat:
     terms: dict[str, URIRef]
     max_bytes: int
     max_nodes: int
-    source_documents: dict[str, str]
+    pending_document_base: str  # the placeholder IRI of a document another entry declares, until resolved
     entry_kinds: tuple[str, ...]
     default_kind: str
     records: dict[str, Record]
@@ -111,7 +111,7 @@ def entry_format() -> EntryFormat:
         terms={k: expand(v) for k, v in raw["terms"].items()},
         max_bytes=int(raw["limits"]["max_bytes"]),
         max_nodes=int(raw["limits"]["max_nodes"]),
-        source_documents=dict(raw["source_documents"]),
+        pending_document_base=str(raw["pending_document_base"]),
         entry_kinds=tuple(raw["entry_kinds"]),
         default_kind=raw["default_kind"],
         records=records,

@@ -588,8 +588,13 @@ def _sources(table: Table | None, found: dict[str, Draft], items: Items, fmt: En
                 problems.append(_at(table.cell(row, "item"), f"{ident} has no item {values.get('item')!r} on "
                                     f"sheet {sheet_name!r}", "unknown-link", "check the sheet and item columns"))
                 continue
-            path = f"{target[0]}.sources"
-            listing = target[1].setdefault("sources", [])
+            name = str(values.get("field", "") or "")
+            if name:  # a field of a record with provenance per field (an inclusion's amstar2)
+                listing = target[1].setdefault("provenance", {}).setdefault(name, [])
+                path = f"{target[0]}.provenance.{name}"
+            else:
+                path = f"{target[0]}.sources"
+                listing = target[1].setdefault("sources", [])
         listing.append(source)
         item_path = f"{path}[{len(listing)}]"
         draft.cells[item_path] = table.cell(row)

@@ -9,6 +9,7 @@ names as a Turtle or JSON-LD one, and a curator sees every problem of the entry 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from decimal import Decimal, InvalidOperation
@@ -22,7 +23,7 @@ from rdflib.namespace import XSD
 
 from peerkg.errors import InputError, Problem
 from peerkg.loaders import yaml12
-from peerkg.loaders.base import Entry, Link, Place, read_text
+from peerkg.loaders.base import DocumentRef, Entry, Link, Place, read_text
 from peerkg.loaders.fieldmap import EntryFormat, Field, Record, entry_format
 from peerkg.loaders.lexical import invisible_hint, number_hint
 
@@ -63,6 +64,8 @@ class _Walker:
         self.refused: set[tuple[URIRef, URIRef | None]] = set()
         self.nodes = 0
         self.places: dict[tuple[URIRef, URIRef | None], Place] = {}
+        self.documents: dict[str, URIRef] = {}  # the entry's own documents: id -> IRI
+        self.pending: list[DocumentRef] = []  # quotes of documents other entries declare, resolved later
 
     def place(self, subject: URIRef, prop: URIRef | None, path: str, node: yaml.Node) -> None:
         """Remembers where a node or a field is written, for reports on the entry's RDF (SHACL results)."""
@@ -147,7 +150,7 @@ class _Walker:
     def value(self, record: Record, spec: Field, node: yaml.Node, path: str, subject: URIRef,
               holder: URIRef, siblings: dict[str, tuple[yaml.Node, yaml.Node]]) -> bool:
         """Adds the triples of one field; True when it gave a value that needs provenance."""
-        if spec.kind in ("identifier", "kind", "value_of"):
+        if spec.kind in ("identifier", "kind", "value_of", "document"):
             return False
         self.place(holder, spec.property if spec.kind != "sources" else self.fmt.terms["derived_from"], path, node)
         if self.refuse(node, path):
@@ -180,6 +183,9 @@ class _Walker:
                         prop = child.extra["finding_property"]
                     if prop is not None:
                         self.graph.add((holder, prop, obj))
+                    back = child.extra.get("parent_property")
+                    if back is not None:  # the child points to its parent (an inclusion to its review)
+                        self.graph.add((obj, back, holder))
                     if spec.target == "criterion":
                         self.criterion(child, item, item_path, obj)
                     gave = True
@@ -250,6 +256,7 @@ class _Walker:
         return True
 
     def literal(self, datatype: str, value: Any, node: yaml.Node, path: str, name: str) -> Literal | None:
+        # xsd:anyURI becomes an IRI (dcterms:source <https://...>), every other datatype a literal
         dt = URIRef(str(XSD) + datatype.split(":", 1)[1])
         if dt == XSD.string:
             if not isinstance(value, str) or not value.strip():
@@ -257,6 +264,23 @@ class _Walker:
                              "put the value in double quotes", "wrong-datatype")
                 return None
             return Literal(value)
+        if dt == XSD.anyURI:
+            if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+                self.problem(path, node, f"{name!r} must be a web address (http:// or https://), got {value!r}",
+                             rule="wrong-datatype")
+                return None
+            return URIRef(value)  # type: ignore[return-value]
+        if dt == XSD.date:
+            try:
+                day = datetime.date.fromisoformat(value) if isinstance(value, str) \
+                    and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
+            except ValueError:
+                day = None
+            if day is None:
+                self.problem(path, node, f"{name!r} must be a date written YYYY-MM-DD, got {value!r}",
+                             'e.g. "2025-03-14", in double quotes', "wrong-datatype")
+                return None
+            return Literal(value, datatype=XSD.date)
         if dt == XSD.boolean:
             if not isinstance(value, bool):
                 self.problem(path, node, f"{name!r} must be true or false, got {value!r}", rule="wrong-datatype")
@@ -297,16 +321,58 @@ class _Walker:
     # -- provenance ------------------------------------------------------------------------
     def source(self, node: yaml.Node, path: str, subject: URIRef, rel_iri: str,
                supports: URIRef | None) -> None:
-        src = self.record(self.fmt.records["source"], node, path, {}, iri=rel_iri)
+        """One provenance item of `subject`: a quote of a document, or (with `judged_by`) a team's own
+        judgement."""
+        keys = {_scalar(k): v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+        judgement = "judged_by" in keys
+        src = self.record(self.fmt.records["judgement" if judgement else "source"], node, path, {}, iri=rel_iri)
         if src is None:
             return
-        document = "tables" if (isinstance(node, yaml.MappingNode)
-                                and any(_scalar(k) == "table" for k, _ in node.value)) else "text"
         self.graph.add((subject, self.fmt.terms["derived_from"], src))
-        self.graph.add((src, self.fmt.terms["quoted_from"],
-                        URIRef(self.fmt.base + self.fmt.source_documents[document])))
         if supports is not None:
             self.graph.add((src, self.fmt.terms["supports_field"], supports))
+        if judgement:
+            self.agent(src)
+            return
+        self.document(src, keys.get("document"), node, path)
+
+    def agent(self, judgement: URIRef) -> None:
+        """The team named by `judged_by` becomes a prov:Agent node labelled with its name."""
+        prop = self.fmt.terms["attributed_to"]
+        for name in list(self.graph.objects(judgement, prop)):
+            agent = URIRef(f"{judgement}/agent")
+            self.graph.remove((judgement, prop, name))
+            self.graph.add((judgement, prop, agent))
+            self.graph.add((agent, RDF.type, self.fmt.terms["agent"]))
+            self.graph.add((agent, self.fmt.terms["label"], name))
+            self.places[(agent, None)] = self.places.get((judgement, prop), Place(""))
+
+    def document(self, src: URIRef, value: yaml.Node | None, node: yaml.Node, path: str) -> None:
+        """prov:wasQuotedFrom the quote's document: one of the entry's own, else (resolved by the loader door
+        against the batch and the graph) one another entry declares; left out, the entry's only one."""
+        quoted = self.fmt.terms["quoted_from"]
+        if value is None:
+            if len(self.documents) == 1:
+                self.graph.add((src, quoted, next(iter(self.documents.values()))))
+            else:
+                known = ", ".join(self.documents) or "none declared"
+                self.problem(path, node, "the quote does not say which document it comes from",
+                             f"add document: ID (the entry's documents: {known}; or a document of another entry,"
+                             " e.g. cooper-2024-text)", "missing-document")
+            return
+        ident = _scalar(value) if isinstance(value, yaml.ScalarNode) else None
+        place = Place(_join(path, "document"), value.start_mark.line + 1)
+        if not isinstance(ident, str) or not IDENTIFIER.fullmatch(ident):
+            self.problem(place.field, value, f"document {ident!r} is not a document id", "e.g. cooper-2024-text",
+                         "bad-link")
+            return
+        self.places.setdefault((src, quoted), place)
+        if ident in self.documents:
+            self.graph.add((src, quoted, self.documents[ident]))
+            return
+        pending = URIRef(self.fmt.pending_document_base + ident)
+        self.graph.add((src, quoted, pending))
+        self.pending.append(DocumentRef(src, ident, place))
 
     def provenance(self, record: Record, given: dict[str, Field], holders: dict[str, URIRef],
                    subject: URIRef, path: str, node: yaml.Node) -> None:
@@ -348,6 +414,8 @@ class _Walker:
         kind, _, field_name = name.rpartition(".")
         target_record = self.fmt.records["finding" if kind == "finding" else "review"]
         target = target_record.fields.get(field_name)
+        if target is None and not kind:  # a field of the review's inclusion (its AMSTAR 2 rating)
+            target = self.fmt.records["inclusion"].fields.get(field_name)
         if kind not in ("", "finding") or target is None or target.property is None \
                 or target.kind not in ("scheme", "datatype"):
             known = [f for f, s in self.fmt.records["review"].fields.items() if s.kind in ("scheme", "datatype")]
@@ -392,6 +460,12 @@ def _walk(fmt: EntryFormat, walker: _Walker, root: yaml.MappingNode, file: str,
                                       hint="one of " + ", ".join(fmt.entry_kinds), rule="unknown-term")])
     ident = _scalar(top["id"]) if isinstance(top.get("id"), yaml.ScalarNode) else ""
     walker.entry = str(ident) if ident else fallback_id
+    documents = top.get("documents")
+    for item in documents.value if isinstance(documents, yaml.SequenceNode) else []:
+        doc_id = next((_scalar(v) for k, v in item.value if _scalar(k) == "id"), None) \
+            if isinstance(item, yaml.MappingNode) else None
+        if isinstance(doc_id, str) and IDENTIFIER.fullmatch(doc_id):
+            walker.documents[doc_id] = URIRef(f"{fmt.base}{walker.entry}/document/{doc_id}")
     return kind, walker.record(fmt.records[kind], root, "", {})
 
 
@@ -431,4 +505,4 @@ def load_yaml_text(text: str, file: str, fallback_id: str = "") -> Entry:
     if subject is None:  # the entry's own id could not be read: there is no entry to validate
         raise InputError(walker.problems)
     return Entry(id=walker.entry, kind=kind, file=file, subject=subject, graph=walker.graph, places=walker.places,
-                 links=walker.links, problems=walker.problems, refused=walker.refused)
+                 links=walker.links, problems=walker.problems, refused=walker.refused, documents=walker.pending)

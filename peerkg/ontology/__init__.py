@@ -47,18 +47,13 @@ def vocabulary_files() -> list[Path]:
     return sorted(resources.path("ontology", "vocab").glob("*.ttl"))
 
 
-def source_document_files() -> list[Path]:
-    """The descriptions of the source documents quotes come from (data/sources.ttl)."""
-    return [resources.path("data", "sources.ttl")]
-
-
 def artifact_graphs() -> list[tuple[str, Graph]]:
-    """The ontology, its import module, the vocabularies and the source documents: (named graph IRI, graph)."""
+    """The ontology, its import module and the vocabularies: (named graph IRI, graph). The source documents
+    are declared by entries (`documents:`), as any other fact."""
     parts: list[tuple[str, list[Path]]] = [
         ("ontology", ontology_files()),
         ("imports", import_module_files()),
         ("vocabularies", vocabulary_files()),
-        ("sources", source_document_files()),
     ]
     graphs = []
     for name, files in parts:

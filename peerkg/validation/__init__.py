@@ -9,17 +9,21 @@ shapes need, fetched by shapes/store-context.rq), so its cost depends on the ent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from peerkg import resources
 from peerkg.errors import InputError, Problem
 from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
 from peerkg.namespaces import curie, expand
 from peerkg.validation.context import batch_store, entry_nodes, store_context, working_graph
 from peerkg.validation.places import result_property, to_problem
+from peerkg.validation.quotes import DocumentTexts, check_quotes
 from peerkg.validation.shapes import ShapeResult, run_shapes
 
 __all__ = ["Issue", "Report", "ShapeResult", "validate", "validate_entry", "validate_graph"]
@@ -113,11 +117,13 @@ def _already_reported(entry: Entry, result: ShapeResult, report: Graph) -> bool:
         and (result.focus, not_reported_property(), prop) in entry.graph
 
 
-def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset()) -> Report:
+def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str] = frozenset(),
+             folders: Sequence[Path] = ()) -> Report:
     """Every issue of what the loader door read, in one report: the loaders' problems (unreadable files,
     unknown keys, values of the wrong type, ids already used), then the shapes on each entry in its
-    context (the store if given, less its named graphs `without`, and the rest of the batch). Never changes
-    the store."""
+    context (the store if given, less its named graphs `without`, and the rest of the batch), then every
+    quote checked against its document's text copy (peerkg.validation.quotes; the copies of documents the
+    store holds are looked for in `folders`, default data/). Never changes the store."""
     report = Report(loaded.files, loaded.entries, [Issue(p) for p in loaded.problems])
     stores = [s for s in (store, batch_store(loaded.entries) if len(loaded.entries) > 1 else None)
               if s is not None]
@@ -126,6 +132,8 @@ def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str]
         results = [r for r in results if not _already_reported(entry, r, raw)]
         report.issues.extend(Issue(to_problem(entry, r, raw), r.severity, r) for r in results)
         _copy_results(raw, [r.node for r in results], report.results)
+    texts = DocumentTexts(loaded.entries, store, list(folders) or [resources.path("data")])
+    report.issues.extend(Issue(problem, severity) for problem, severity in check_quotes(loaded.entries, texts))
     return report
 
 
