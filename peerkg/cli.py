@@ -160,7 +160,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
     queries = {**stored_queries(), **(qc_queries() if args.all else {})}
     rows = [{"name": q.name, "research_question": q.research_question,
-             "parameters": "; ".join(f"{p.name} ({p.type}, default {p.default})" for p in q.params.values()),
+             "parameters": "; ".join(f"{p.name} ({p.type}, " + ("optional)" if p.optional else f"default {p.default})")
+                                     for p in q.params.values()),
              "summary": q.summary} for q in queries.values()]
     from rdflib import Literal
 

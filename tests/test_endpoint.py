@@ -67,8 +67,9 @@ def test_peerkg_query_findings_as_csv_through_the_endpoint(endpoint: str, built:
     remote = capsys.readouterr().out
     assert main(["query", "findings", "--format", "csv", "--store", str(built.store)]) == 0
     assert remote == capsys.readouterr().out
-    assert remote.splitlines()[0] == ("refs,outcome,outcome_domain,synthesis,direction,timepoint,population,"
-                                      "variant,effect_measure,estimate,ci_lower,ci_upper,i2,k,n")
+    assert remote.splitlines()[0] == ("review,first_author,year,refs,outcome,outcome_domain,synthesis,direction,"
+                                      "timepoint,population,variant,effect_measure,estimate,ci_lower,ci_upper,i2,k,n,"
+                                      "comparator,subgroup,polarity,pi_lower,pi_upper,certainty")
 
 
 def test_hostile_parameters_do_not_reach_the_server(endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:

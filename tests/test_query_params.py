@@ -122,7 +122,7 @@ def test_an_unknown_parameter_is_refused_with_the_known_ones() -> None:
     with pytest.raises(QueryError, match=r"has no parameter 'outcomes' .*its parameters: outcome"):
         bind(get("evidence-for-outcome"), {"outcomes": "hope"})
     with pytest.raises(QueryError, match="its parameters: none"):
-        bind(get("counts"), {"x": "1"})
+        bind(get("query-catalogue"), {"x": "1"})
 
 
 # -- values that fit are bound as one typed term, and cannot change the query ----------------------------

@@ -9,8 +9,11 @@ convention) gives a summary, a description, the research question it serves and 
     #+ param: outcome concept:outcome empowerment -- the outcome, as a label, slug or IRI
 
 A parameter is a variable the query body binds with a one-value `VALUES ?outcome { outcome:empowerment }`
-block: the default, so the file still runs as it is. `peerkg query --param` replaces that one value
-with a checked RDF term (peerkg/query.py).
+block: the default, so the file still runs as it is. A query whose sub-queries each need the value repeats
+the block (with the same default) in each. `peerkg query --param` replaces that value, in every block, with a
+checked RDF term (peerkg/queries/params.py). An optional parameter has the default `UNDEF`
+(`VALUES ?umbrella { UNDEF }`): left out, the variable is unbound and the query says what that means (e.g.
+every review).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ FILE_NAME = re.compile(r"^(\d\d)-([a-z0-9-]+)\.rq$")
 QC_FILE_NAME = re.compile(r"^([a-z0-9-]+)-violation\.rq$")
 CATALOGUE_BASE = "https://w3id.org/peerkg/query/"
 PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri", "entry")
+OPTIONAL_DEFAULT = "UNDEF"
 RESEARCH_QUESTIONS = ("effectiveness", "implementation", "experiences")
 
 
@@ -47,6 +51,11 @@ class Param:
     type: str          # string | integer | decimal | boolean | iri | entry | concept:<scheme>
     default: str
     description: str = ""
+
+    @property
+    def optional(self) -> bool:
+        """True for a parameter without a default value (`UNDEF`): left out, its variable is unbound."""
+        return self.default == OPTIONAL_DEFAULT
 
     @property
     def scheme(self) -> str:
@@ -99,9 +108,10 @@ def parse_query_file(path: Path, name: str | None = None) -> StoredQuery:
                 raise _problem(path, number, f"parameter {pname!r} has unknown type {ptype!r} "
                                f"(one of {', '.join(PARAM_TYPES)}, concept:<scheme>)")
             blocks = values_block(pname).findall(text)
-            if len(blocks) != 1:
-                raise _problem(path, number, f"parameter {pname!r} needs exactly one "
-                               f"`VALUES ?{pname} {{ default }}` block in the query, found {len(blocks)}")
+            if not blocks or len({" ".join(b.split()) for b in blocks}) != 1:
+                raise _problem(path, number, f"parameter {pname!r} needs a `VALUES ?{pname} {{ default }}` "
+                               f"block in the query (several only when they give the same default), found "
+                               f"{len(blocks)}")
             params[pname] = Param(pname, ptype, default, description.strip())
         elif key in ("summary", "description", "research_question"):
             meta[key] = (meta[key] + " " + value.strip()) if key in meta else value.strip()

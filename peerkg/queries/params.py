@@ -181,7 +181,8 @@ def _bound_values(algebra: Any, name: str) -> list[list[Any]]:
 
 
 def bind(query: StoredQuery, params: Mapping[str, str] | None = None, *, reparse: bool = True) -> str:
-    """The query text with each given parameter bound to its checked term (defaults stay as stored).
+    """The query text with each given parameter bound to its checked term (defaults stay as stored); a
+    parameter's every `VALUES` block (a query may repeat it in sub-queries) gets the same term.
     `reparse=False` skips the rdflib re-parse check (for the stored queries, whose VALUES blocks the tests
     check); the one-term check always runs. Raises QueryError for an unknown parameter, a value that does not
     fit its type, or a binding that could change the query."""
@@ -193,15 +194,17 @@ def bind(query: StoredQuery, params: Mapping[str, str] | None = None, *, reparse
     bound = {name: bind_value(query.params[name], value) for name, value in params.items()}
     # Every block is located in the stored text first, then replaced from the end: one value can
     # never be taken for the block of another parameter.
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    blocks: dict[str, int] = {}
     for name, term in bound.items():
-        match = values_block(name).search(query.text)
-        if match is None:
+        matches = list(values_block(name).finditer(query.text))
+        if not matches:
             raise QueryError(f"query {query.name!r} has no VALUES block for its parameter {name!r}")
         token = term_syntax(term)
         if not ONE_TERM.fullmatch(token):
             raise QueryError(f"parameter {name}: the value could not be bound safely; nothing was run")
-        spans.append((match.start(), match.end(), f"VALUES ?{name} {{ {token} }}"))
+        blocks[name] = len(matches)
+        spans += [(match.start(), match.end(), f"VALUES ?{name} {{ {token} }}") for match in matches]
     text = query.text
     for start, end, block in sorted(spans, reverse=True):
         text = text[:start] + block + text[end:]
@@ -209,6 +212,6 @@ def bind(query: StoredQuery, params: Mapping[str, str] | None = None, *, reparse
         before, after = algebra(query.text), algebra(text)
         same_shape = _shape(before) == _shape(after) and before.get("PV") == after.get("PV")
         for name, term in bound.items():
-            if not same_shape or _bound_values(after, name) != [[term]]:
+            if not same_shape or _bound_values(after, name) != [[term]] * blocks[name]:
                 raise QueryError(f"parameter {name}: the value could not be bound safely; nothing was run")
     return text

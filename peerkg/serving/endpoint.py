@@ -187,7 +187,8 @@ class App:
         parameters (name, type, default, description) and the query text."""
         listing = [{"name": q.name, "summary": q.summary, "description": q.description,
                     "research_questions": list(q.research_questions), "url": f"/queries/{q.name}",
-                    "parameters": [{"name": p.name, "type": p.type, "default": p.default,
+                    "parameters": [{"name": p.name, "type": p.type,
+                                    "default": None if p.optional else p.default,
                                     "description": p.description} for p in q.params.values()],
                     "text": q.text} for q in self.stored().values()]
         return Answer(200, "application/json", json.dumps(listing, indent=1).encode("utf-8"))

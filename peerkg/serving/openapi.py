@@ -41,7 +41,8 @@ def _parameter(param: Any) -> dict[str, Any]:
     scheme = param.scheme
     kind = f"a concept of the {scheme} vocabulary: its label, slug or IRI" if scheme else TYPE_WORDS[param.type]
     schema: dict[str, Any] = dict(SCHEMAS.get(param.type, {"type": "string"}))
-    schema["default"] = _typed(param.type, param.default)
+    if not param.optional:
+        schema["default"] = _typed(param.type, param.default)
     return {"name": param.name, "in": "query", "required": False, "schema": schema,
             "description": f"{param.description} ({kind}; declared type `{param.type}`)".strip(),
             "x-peerkg-type": param.type}
