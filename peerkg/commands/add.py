@@ -29,6 +29,7 @@ from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import entry_graph_name
 from peerkg.progress import Progress, quiet
+from peerkg.synthesis.conclusions import refresh_conclusions
 from peerkg.validation import Report, validate
 
 # What `add` counts for each entry: the kinds of record a curator recognises, by their class.
@@ -126,6 +127,7 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
                 store.flush()
             else:
                 add_nquads(store, to_nquads(graphs))
+            refresh_conclusions(store)
         except (StoreError, OSError, ValueError, SyntaxError) as exc:
             restore(copies, aside)
             raise StoreError(f"the store was not changed: {exc}") from None

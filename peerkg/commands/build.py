@@ -18,6 +18,7 @@ from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
 from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
+from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
 from peerkg.validation import validate_graph
 
 
@@ -105,13 +106,16 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     nquads = to_nquads(graphs)
     with replaced_store(store_path) as store:
         add_nquads(store, nquads)
+        progress("deriving the conclusions (queries/rules/conclusions.rq)")
+        conclusions = as_nquads(derive_conclusions(store))
+        add_nquads(store, conclusions)
         found = counts(store)
         written: list[Path] = []
         if release_dir is not None:
             progress("writing release files")
             # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
             # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
-            written = write_release(nquads, release_dir)
+            written = write_release(nquads + conclusions, release_dir)
     return BuildSummary(found, time.perf_counter() - started, store_path, written,
                         [(str(data_dir or resources.path("data")), len(curated)),
                          (str(workspace_folder(store_path)), len(added))])

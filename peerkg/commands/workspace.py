@@ -17,6 +17,7 @@ from peerkg.errors import StoreError
 from peerkg.graph.store import default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entry_graph_name
+from peerkg.synthesis.conclusions import refresh_conclusions
 
 ENTRIES_FOLDER = "entries"
 
@@ -128,6 +129,7 @@ def remove_entries(ids: list[str], store_path: Path | None = None) -> list[str]:
         try:
             drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
             store.update(drop)
+            refresh_conclusions(store)
             store.flush()
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             restore([], aside)
