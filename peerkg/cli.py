@@ -17,6 +17,7 @@ from pathlib import Path
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 LOCAL_TIME_LIMIT = 5.0  # seconds; the same as peerkg.queries.run.LOCAL_TIME_LIMIT (not imported: start-up time)
 DEFAULT_DOCS = Path(".peerkg/docs/index.html")
+DEFAULT_MAP = Path(".peerkg/map/evidence-map.html")
 DEFAULT_MAPPINGS = Path(".peerkg/release/peerkg.sssom.tsv")
 
 EPILOG = """exit codes: 0 success or conforms, 1 does not conform (query, sparql: the result was cut by the time
@@ -259,6 +260,17 @@ def cmd_mappings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from peerkg.queries.run import rows
+    from peerkg.synthesis.evidence_map import map_data, write_map
+
+    data = map_data(lambda name: rows(name, store=args.store))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    print(f"wrote the evidence map ({len(data.cells)} cells, {sum(len(c.marks) for c in data.cells)} marks) to "
+          f"{write_map(data, args.output)}")
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from peerkg.ontology.docs import documentation
 
@@ -336,6 +348,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                "inferred class memberships"),
     "mappings": (cmd_mappings, "write the ontology's alignments to external ontologies as an SSSOM mapping set"),
     "docs": (cmd_docs, "write the HTML documentation page of the ontology"),
+    "map": (cmd_map, "draw the evidence map: outcomes x populations (marks coloured by direction, shaded by AMSTAR 2), "
+            "CFIR domains x facilitator/barrier, experience themes x perspective (.html, .png or .svg)"),
     "validate": (cmd_validate, "check entries (YAML, Turtle, JSON-LD, or an extraction workbook) with the SHACL "
                  "shapes, alone and against the graph in the store"),
     "add": (cmd_add, "validate entries, then merge them into the store: all of them, or (on any problem) none"),
@@ -414,6 +428,10 @@ def parser() -> argparse.ArgumentParser:
     for name, what, default in (("mappings", "SSSOM TSV", DEFAULT_MAPPINGS), ("docs", "HTML page", DEFAULT_DOCS)):
         subs[name].add_argument("--output", "-o", type=Path, default=default,
                                 help=f"write the {what} to this file (default: {default}); - for stdout")
+
+    subs["map"].add_argument("--out", "-o", dest="output", type=Path, default=DEFAULT_MAP,
+                             help=f"the file to write: .html (self-contained, works offline), .png or .svg "
+                             f"(default: {DEFAULT_MAP})")
 
     entry_files = "entry files: .yaml, .ttl, .jsonld, an extraction workbook .xlsx, or a folder of its CSV files"
     p = subs["validate"]
