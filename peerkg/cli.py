@@ -18,6 +18,7 @@ EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 LOCAL_TIME_LIMIT = 5.0  # seconds; the same as peerkg.queries.run.LOCAL_TIME_LIMIT (not imported: start-up time)
 DEFAULT_DOCS = Path(".peerkg/docs/index.html")
 DEFAULT_MAP = Path(".peerkg/map/evidence-map.html")
+DEFAULT_REPORT = Path(".peerkg/report")
 DEFAULT_MAPPINGS = Path(".peerkg/release/peerkg.sssom.tsv")
 
 EPILOG = """exit codes: 0 success or conforms, 1 does not conform (query, sparql: the result was cut by the time
@@ -271,6 +272,14 @@ def cmd_map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from peerkg.queries.run import rows
+    from peerkg.synthesis.report import write_report
+
+    print(f"wrote the report to {write_report(lambda name: rows(name, store=args.store), args.output)}")
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from peerkg.ontology.docs import documentation
 
@@ -348,6 +357,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                "inferred class memberships"),
     "mappings": (cmd_mappings, "write the ontology's alignments to external ontologies as an SSSOM mapping set"),
     "docs": (cmd_docs, "write the HTML documentation page of the ontology"),
+    "report": (cmd_report, "write a self-contained HTML report: counts and the claims check, the evidence map, the "
+               "verdicts with the findings and quotes behind them, implementation factors, experience themes"),
     "map": (cmd_map, "draw the evidence map: outcomes x populations (marks coloured by direction, shaded by AMSTAR 2), "
             "CFIR domains x facilitator/barrier, experience themes x perspective (.html, .png or .svg)"),
     "validate": (cmd_validate, "check entries (YAML, Turtle, JSON-LD, or an extraction workbook) with the SHACL "
@@ -432,6 +443,9 @@ def parser() -> argparse.ArgumentParser:
     subs["map"].add_argument("--out", "-o", dest="output", type=Path, default=DEFAULT_MAP,
                              help=f"the file to write: .html (self-contained, works offline), .png or .svg "
                              f"(default: {DEFAULT_MAP})")
+
+    subs["report"].add_argument("--out", "-o", dest="output", type=Path, default=DEFAULT_REPORT,
+                                help=f"the folder to write index.html into (default: {DEFAULT_REPORT})")
 
     entry_files = "entry files: .yaml, .ttl, .jsonld, an extraction workbook .xlsx, or a folder of its CSV files"
     p = subs["validate"]
