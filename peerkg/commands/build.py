@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
+from peerkg.errors import InputError, Problem
 from peerkg.graph.release import write_release
 from peerkg.graph.store import Store, add_nquads, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, SOURCE_DOCUMENTS_FILE, Entry, read_entries
@@ -18,6 +19,7 @@ from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
 from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
+from peerkg.synthesis.changelog import log_file
 from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
 from peerkg.validation import validate_graph
 
@@ -74,6 +76,16 @@ WHERE {
 }"""
 
 
+def change_log(store_path: Path) -> str:
+    """The workspace's change log (N-Quads of the graph graph/changes), "" when there is none. Raises
+    InputError when it cannot be read."""
+    log = log_file(workspace_folder(store_path))
+    try:
+        return log.read_text("utf-8") if log.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(log), f"the change log cannot be read: {exc}")]) from None
+
+
 def counts(store: Store) -> dict[str, int]:
     """Reviews, papers, findings, implementation factors, experience findings, claims and triples."""
     solutions = store.query(COUNT_QUERY, use_default_graph_as_union=True)
@@ -103,7 +115,7 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     progress("validating entries against the shapes")
     validate_graph(graphs)
     progress("writing the store")
-    nquads = to_nquads(graphs)
+    nquads = to_nquads(graphs) + change_log(store_path)
     with replaced_store(store_path) as store:
         add_nquads(store, nquads)
         progress("deriving the conclusions (queries/rules/conclusions.rq)")

@@ -8,12 +8,19 @@ from peerkg.graph.release import release_texts, sorted_ntriples
 from peerkg.graph.store import default_store_path, open_store, sorted_nquads
 from peerkg.loaders import load_entry
 from peerkg.namespaces import bind_all
+from peerkg.synthesis.changelog import CHANGES_GRAPH
 
 
-def export_store(store_path: Path | None, fmt: str) -> str:
-    """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable. Raises StoreError."""
+def export_store(store_path: Path | None, fmt: str, with_change_log: bool = False) -> str:
+    """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable. The change log of the workspace (graph
+    graph/changes: who added or removed what, when) is left out unless `with_change_log`: the export is the
+    evidence, the same for the same entries however they came and went. Raises StoreError."""
     path = store_path or default_store_path()
-    return release_texts(sorted_nquads(open_store(path, read_only=True), path), (fmt,))[fmt]
+    nquads = sorted_nquads(open_store(path, read_only=True), path)
+    if not with_change_log:
+        nquads = "".join(line for line in nquads.splitlines(keepends=True)
+                         if not line.rstrip().endswith(f"<{CHANGES_GRAPH}> ."))
+    return release_texts(nquads, (fmt,))[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:
