@@ -73,7 +73,8 @@ def test_a_dry_run_of_a_broken_entry_names_the_problem(store: Path, tmp_path: Pa
     assert "broken.yaml" in err and "direction" in err
 
 
-def test_add_and_remove_are_logged_and_the_log_survives_a_build(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_and_remove_are_logged_and_the_log_survives_a_build(store: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     evidence = export(store)
     assert run(capsys, "--store", str(store), "--quiet", "add", "--by", "Review team A", str(NEW))[0] == 0
     assert run(capsys, "--store", str(store), "--quiet", "remove", "--by", "Review team A", "new-2023")[0] == 0
