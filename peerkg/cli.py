@@ -277,7 +277,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from peerkg.queries.run import rows
     from peerkg.synthesis.report import write_report
 
-    print(f"wrote the report to {write_report(lambda name: rows(name, store=args.store), args.output)}")
+    report = write_report(lambda name, params=None: rows(name, params, store=args.store), args.output)
+    print(f"wrote the report to {report}")
     return EXIT_OK
 
 

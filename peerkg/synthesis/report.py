@@ -20,7 +20,7 @@ from typing import Any
 from peerkg.errors import PeerkgError
 from peerkg.synthesis.evidence_map import draw, map_data
 
-Rows = Callable[[str], list[dict[str, Any]]]
+Rows = Callable[..., list[dict[str, Any]]]  # rows(name) or rows(name, params)
 VERDICT_CLASSES = {
     "consistent evidence of improvement": "consistent",
     "mixed": "mixed",
@@ -84,11 +84,16 @@ def evidence_map(rows: Rows) -> str:
                    f'<figure id="evidence-map">{svg[svg.index("<svg"):]}</figure>', "map")
 
 
+def evidence_rows(rows: Rows, outcomes: Iterable[str]) -> list[dict[str, Any]]:
+    """The `conclusion-evidence` rows of every outcome (the query takes one outcome at a time)."""
+    return [row for outcome in sorted(outcomes) for row in rows("conclusion-evidence", {"outcome": outcome})]
+
+
 def verdicts(rows: Rows) -> str:
     conclusions = rows("conclusions")
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows("conclusion-evidence"):
-        evidence[anchor(row["outcome"], row["population"], row["format"])].append(row)
+    for row in evidence_rows(rows, {r["outcome"] for r in conclusions}):
+        evidence[anchor(row["outcome_label"], row["population"], row["format"])].append(row)
     columns = ["outcome", "population", "format", "verdict", "reviews", "meta_analyses", "improvement", "no_effect",
                "mixed", "worsening", "comparators", "best_amstar2", "best_certainty"]
 
@@ -103,7 +108,7 @@ def verdicts(rows: Rows) -> str:
     details = []
     for ident, found in evidence.items():
         first = found[0]
-        group = " / ".join(x for x in (first["outcome"], first["population"], first["format"]) if x)
+        group = " / ".join(x for x in (first["outcome_label"], first["population"], first["format"]) if x)
         items = "".join(f"<li><strong>{text(e['review'])}</strong> ({text(e['role'])}, {text(e['direction'])}"
                         f"{'; ' + text(e['outcome_as_reported']) if e.get('outcome_as_reported') else ''}): "
                         f"<q>{text(e['quote'])}</q> <span class=\"where\">{text(e['where'])}</span></li>"
