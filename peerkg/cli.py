@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,8 @@ from pathlib import Path
 EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 LOCAL_TIME_LIMIT = 5.0  # seconds; the same as peerkg.queries.run.LOCAL_TIME_LIMIT (not imported: start-up time)
 DEFAULT_DOCS = Path(".peerkg/docs/index.html")
+DEFAULT_MAP = Path(".peerkg/map/evidence-map.html")
+DEFAULT_REPORT = Path(".peerkg/report")
 DEFAULT_MAPPINGS = Path(".peerkg/release/peerkg.sssom.tsv")
 
 EPILOG = """exit codes: 0 success or conforms, 1 does not conform (query, sparql: the result was cut by the time
@@ -107,7 +110,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from peerkg.commands.workspace import remove_entries
 
-    for line in remove_entries(args.ids, args.store):
+    for line in remove_entries(args.ids, args.store, args.by):
         print(line)
     return EXIT_OK
 
@@ -128,7 +131,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from peerkg.commands.export import export_store
 
-    text = export_store(args.store, args.format)
+    text = export_store(args.store, args.format, args.with_change_log)
     if args.output:
         args.output.write_text(text, "utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -260,6 +263,26 @@ def cmd_mappings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from peerkg.queries.run import rows
+    from peerkg.synthesis.evidence_map import map_data, write_map
+
+    data = map_data(lambda name: rows(name, store=args.store))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    print(f"wrote the evidence map ({len(data.cells)} cells, {sum(len(c.marks) for c in data.cells)} marks) to "
+          f"{write_map(data, args.output)}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from peerkg.queries.run import rows
+    from peerkg.synthesis.report import write_report
+
+    report = write_report(lambda name, params=None: rows(name, params, store=args.store), args.output)
+    print(f"wrote the report to {report}")
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from peerkg.ontology.docs import documentation
 
@@ -281,11 +304,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from peerkg.commands.add import dry_run
+    from peerkg.validation.report import issue_line, summary_line
+
+    if getattr(args, "since", None):
+        if args.files:
+            print("peerkg diff: give entry files or --since, not both", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        args.name, args.param, args.endpoint, args.timeout = "changes", [f"since={args.since}"], None, 0
+        return cmd_query(args)
+    if not args.files:
+        print("peerkg diff: give entry files (what would they change?) or --since DATE (what changed?)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    report, changes = dry_run(args.files, args.store, args.umbrella, args.replace, _progress(args))
+    _finish_progress()
+    for issue in report.issues:
+        print(issue_line(issue), file=sys.stderr)
+    if changes is None:
+        print(f"{summary_line(report)}; the entries would not be added", file=sys.stderr)
+        return EXIT_BAD_INPUT if report.unreadable else EXIT_NONCONFORMING
+    print("\n".join(changes.lines()))
+    return EXIT_OK
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from peerkg.commands.add import add_files
     from peerkg.validation.report import issue_line, summary_line
 
-    report, added = add_files(args.files, args.store, _progress(args), replace=args.replace)
+    if args.dry_run:
+        return cmd_diff(args)
+    report, added = add_files(args.files, args.store, _progress(args), replace=args.replace, by=args.by)
     _finish_progress()
     for issue in report.issues:
         print(issue_line(issue), file=sys.stderr)
@@ -337,9 +388,15 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
                "inferred class memberships"),
     "mappings": (cmd_mappings, "write the ontology's alignments to external ontologies as an SSSOM mapping set"),
     "docs": (cmd_docs, "write the HTML documentation page of the ontology"),
+    "report": (cmd_report, "write a self-contained HTML report: counts and the claims check, the evidence map, the "
+               "verdicts with the findings and quotes behind them, implementation factors, experience themes"),
+    "map": (cmd_map, "draw the evidence map: outcomes x populations (marks coloured by direction, shaded by AMSTAR 2), "
+            "CFIR domains x facilitator/barrier, experience themes x perspective (.html, .png or .svg)"),
     "validate": (cmd_validate, "check entries (YAML, Turtle, JSON-LD, or an extraction workbook) with the SHACL "
                  "shapes, alone and against the graph in the store"),
     "add": (cmd_add, "validate entries, then merge them into the store: all of them, or (on any problem) none"),
+    "diff": (cmd_diff, "show what adding entries would change, without adding them: the verdicts they would move "
+             "and the umbrella review's claims that would read differently if it included them"),
     "entries": (cmd_entries, "list the entries review teams added (kept in the workspace beside the store)"),
     "remove": (cmd_remove, "take added entries out of the store and the workspace, all of them or none"),
     "template": (cmd_template, "write a blank extraction workbook (.xlsx), or one filled with curated entries"),
@@ -378,6 +435,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["ttl", "nt", "jsonld", "trig"], default="ttl",
                    help="serialisation (default: ttl)")
     p.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--with-change-log", action="store_true",
+                   help="also export the change log (graph/changes: what was added or removed, when, by whom)")
 
     p = subs["export-entry"]
     p.add_argument("file", type=Path, help="an entry file (.yaml, .ttl or .jsonld)")
@@ -416,6 +475,13 @@ def parser() -> argparse.ArgumentParser:
         subs[name].add_argument("--output", "-o", type=Path, default=default,
                                 help=f"write the {what} to this file (default: {default}); - for stdout")
 
+    subs["map"].add_argument("--out", "-o", dest="output", type=Path, default=DEFAULT_MAP,
+                             help=f"the file to write: .html (self-contained, works offline), .png or .svg "
+                             f"(default: {DEFAULT_MAP})")
+
+    subs["report"].add_argument("--out", "-o", dest="output", type=Path, default=DEFAULT_REPORT,
+                                help=f"the folder to write index.html into (default: {DEFAULT_REPORT})")
+
     entry_files = "entry files: .yaml, .ttl, .jsonld, an extraction workbook .xlsx, or a folder of its CSV files"
     p = subs["validate"]
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help=entry_files)
@@ -426,6 +492,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help=entry_files)
     p.add_argument("--replace", action="store_true",
                    help="an entry whose id the workspace holds replaces it (validated without the old one)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="change nothing: show the verdicts the entries would move and the claims that would read "
+                   "differently (as `peerkg diff`)")
+    for p in (subs["add"], subs["diff"]):
+        p.add_argument("--umbrella", default="cooper-2024", metavar="ID",
+                       help="the umbrella review whose claims are re-derived as if it included the new reviews "
+                       "(default: cooper-2024)")
+    p = subs["diff"]
+    p.add_argument("files", type=Path, nargs="*", metavar="FILE", help=entry_files)
+    p.add_argument("--since", metavar="DATE", help="instead: list what changed in the evidence and the verdicts "
+                   "since DATE (ISO 8601, e.g. 2026-11-30), from the change log that add and remove keep")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format of --since (default: table)")
+    p.add_argument("--output", "-o", type=Path, help="write the --since listing to this file instead of stdout")
+    p.add_argument("--replace", action="store_true",
+                   help="an entry whose id the workspace holds stands in for it")
+    for p in (subs["add"], subs["remove"]):
+        p.add_argument("--by", metavar="NAME", default=os.environ.get("PEERKG_CURATOR"),
+                       help="who makes the change, for the change log (default: $PEERKG_CURATOR)")
     p = subs["remove"]
     p.add_argument("ids", nargs="+", metavar="ID", help="the id of an added entry (`peerkg entries` lists them)")
     p = subs["template"]

@@ -19,6 +19,7 @@ LAYERS = [
     ["peerkg.loaders"],
     ["peerkg.validation"],
     ["peerkg.queries"],
+    ["peerkg.synthesis"],
     ["peerkg.serving"],
     ["peerkg.commands"],
     ["peerkg.cli"],

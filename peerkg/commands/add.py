@@ -12,7 +12,16 @@ from pathlib import Path
 
 from rdflib import RDF
 
-from peerkg.commands.workspace import forget, kept_file, replace_update, restore, staged_copies, write_copies
+from peerkg.commands.workspace import (
+    entry_sources,
+    forget,
+    kept_file,
+    record_change,
+    replace_update,
+    restore,
+    staged_copies,
+    write_copies,
+)
 from peerkg.errors import StoreError
 from peerkg.graph.release import sorted_ntriples
 from peerkg.graph.store import (
@@ -30,6 +39,10 @@ from peerkg.loaders import Entry, read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import entry_graph_name
 from peerkg.progress import Progress, quiet
+from peerkg.queries.run import rows
+from peerkg.synthesis.changelog import Change, moved_verdicts
+from peerkg.synthesis.changes import Changes
+from peerkg.synthesis.conclusions import refresh_conclusions
 from peerkg.validation import Report, validate
 
 # What `add` counts for each entry: the kinds of record a curator recognises, by their class.
@@ -71,6 +84,39 @@ def check_files(paths: list[Path], store: Store | None, progress: Progress = qui
     return validate(read_entries(paths, holds, documents=documents), store)
 
 
+def dry_run(paths: list[Path], store_path: Path | None, umbrella: str = "cooper-2024", replace: bool = False,
+            progress: Progress = quiet) -> tuple[Report, Changes | None]:
+    """What `add` would do, without writing anything: the validation report and, when every entry conforms,
+    the verdicts the entries would move and the claims of `umbrella` that would read differently if it included
+    the new reviews (peerkg.synthesis.changes). Raises StoreError (no store, or a damaged one) or QueryError."""
+    from peerkg.synthesis.changes import what_changes
+
+    path = Path(store_path or default_store_path())
+    if not exists(path):
+        raise StoreError(f"no store at {path}: run `peerkg build` first, or pass --store")
+    store = open_store(path, read_only=True)
+    replaced = {}
+
+    def holds(entry: Entry) -> bool:
+        if replace and kept_file(entry.id, path) is not None:
+            replaced[entry.id] = entry_graph_name(entry.id)
+            return False
+        return holds_entry(store, entry.id, str(entry.subject))
+
+    progress(f"validating {len(paths)} file(s) against the store")
+    loaded = read_entries(paths, holds)
+    report = validate(loaded, store, frozenset(replaced.values()))
+    if report.unreadable or not report.conforms or not report.entries:
+        return report, None
+    progress("deriving the conclusions with and without the entries")
+    graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
+    changes = what_changes(store, to_nquads(graphs), [e.id for e in report.entries],
+                           [e.id for e in report.entries if e.kind == "review"],
+                           lambda name, params, where: rows(name, params, store=where), umbrella,
+                           frozenset(replaced.values()))
+    return report, changes
+
+
 def validation_store(path: Path | None, use_store: bool = True) -> tuple[Store | None, str]:
     """The store to validate against, read-only, and a note when there is none to use. A store named
     explicitly must exist (StoreError); without one, entries are checked alone if the default is missing."""
@@ -86,19 +132,20 @@ def validation_store(path: Path | None, use_store: bool = True) -> tuple[Store |
 
 
 def add_files(paths: list[Path], store_path: Path | None, progress: Progress = quiet,
-              replace: bool = False) -> tuple[Report, list[Added]]:
+              replace: bool = False, by: str | None = None) -> tuple[Report, list[Added]]:
     """Validates the files against the store and, only if every entry conforms, adds them in one transaction
     and keeps each in the workspace (peerkg.commands.workspace), so that `build` keeps it. With `replace`, an
     entry whose id the workspace already holds replaces that entry (validated against the store without it).
-    Returns the validation report and what was added (nothing unless the report conforms).
+    Returns the validation report and what was added (nothing unless the report conforms). Each add is recorded
+    in the change log (peerkg.synthesis.changelog), with the verdicts it moved and `by` (who added it), if given.
     Raises StoreError when the store cannot be opened or written (then store and workspace are unchanged), or
     another process holds it longer than `peerkg.graph.store.lock_wait_seconds()` ("in use by process N")."""
     with writer_lock(store_path):
-        return _add_locked(paths, Path(store_path or default_store_path()), progress, replace)
+        return _add_locked(paths, Path(store_path or default_store_path()), progress, replace, by)
 
 
 def _add_locked(paths: list[Path], path: Path, progress: Progress,
-                replace: bool) -> tuple[Report, list[Added]]:
+                replace: bool, by: str | None) -> tuple[Report, list[Added]]:
     store = open_store(path)
     try:
         opened = store
@@ -124,6 +171,7 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
         graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
         progress(f"writing {sum(len(g) for _, g in graphs):,} triples of {len(graphs)} entries to the store")
         copies = staged_copies(report.entries, path)
+        verdicts_before = rows("conclusions", store=store)
         aside = write_copies(copies, list(replaced.values()))
         try:
             if replaced:
@@ -131,10 +179,14 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
                 store.flush()
             else:
                 add_nquads(store, to_nquads(graphs))
+            refresh_conclusions(store)
         except (StoreError, OSError, ValueError, SyntaxError) as exc:
             restore(copies, aside)
             raise StoreError(f"the store was not changed: {exc}") from None
         forget(aside)
+        changes = [Change("replaced" if e.id in replaced else "added", e.id, e.file, entry_sources(e))
+                   for e in report.entries]
+        record_change(store, path, changes, moved_verdicts(verdicts_before, rows("conclusions", store=store)), by)
         return report, [summarise(e, name, e.id in replaced) for e, (name, _) in
                         zip(report.entries, graphs, strict=True)]
     finally:

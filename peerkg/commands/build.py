@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
-from peerkg.errors import InputError
+from peerkg.errors import InputError, Problem
 from peerkg.graph.release import write_release
 from peerkg.graph.store import Store, add_nquads, filling_folder, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, read_entries
@@ -20,6 +20,8 @@ from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
 from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
+from peerkg.synthesis.changelog import log_file
+from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
 from peerkg.validation import validate_graph
 from peerkg.validation.quotes import DocumentTexts, check_quotes
 
@@ -82,6 +84,16 @@ WHERE {
 }"""
 
 
+def change_log(store_path: Path) -> str:
+    """The workspace's change log (N-Quads of the graph graph/changes), "" when there is none. Raises
+    InputError when it cannot be read."""
+    log = log_file(workspace_folder(store_path))
+    try:
+        return log.read_text("utf-8") if log.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(log), f"the change log cannot be read: {exc}")]) from None
+
+
 def counts(store: Store) -> dict[str, int]:
     """Reviews, papers, findings, implementation factors, experience findings, claims and triples."""
     solutions = store.query(COUNT_QUERY, use_default_graph_as_union=True)
@@ -140,7 +152,7 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     entries = load_entries(curated + added, progress)
     graphs += entry_graphs(entries)
     graphs.append((graph_name("queries"), catalogue_graph()))
-    nquads = to_nquads(graphs)
+    nquads = to_nquads(graphs) + change_log(store_path)
     fingerprint = validation_fingerprint(nquads)
     if fingerprint != validated_fingerprint(store_path):
         progress("validating entries against the shapes")
@@ -148,6 +160,9 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     progress("writing the store")
     with replaced_store(store_path) as store:
         add_nquads(store, nquads)
+        progress("deriving the conclusions (queries/rules/conclusions.rq)")
+        conclusions = as_nquads(derive_conclusions(store))
+        add_nquads(store, conclusions)
         filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
         found = counts(store)
         written: list[Path] = []
@@ -155,7 +170,7 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
             progress("writing release files")
             # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
             # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
-            written = write_release(nquads, release_dir)
+            written = write_release(nquads + conclusions, release_dir)
     return BuildSummary(found, time.perf_counter() - started, store_path, written,
                         [(str(data_dir or resources.path("data")), len(curated)),
                          (str(workspace_folder(store_path)), len(added))])

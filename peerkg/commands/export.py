@@ -6,21 +6,27 @@ from pathlib import Path
 
 from peerkg.graph.release import release_texts, sorted_ntriples
 from peerkg.graph.store import default_store_path, dump_nquads_bytes, open_store
+from peerkg.loaders import load_entry
+from peerkg.namespaces import bind_all
+from peerkg.synthesis.changelog import CHANGES_GRAPH
 
 
-def export_store(store_path: Path | None, fmt: str) -> str:
+def export_store(store_path: Path | None, fmt: str, with_change_log: bool = False) -> str:
     """The whole store as `fmt` (ttl, nt, jsonld or trig), byte-stable: straight from the store's own N-Quads
-    dump through the release writers. Raises StoreError."""
+    dump through the release writers. The change log of the workspace (graph graph/changes: who added or
+    removed what, when) is left out unless `with_change_log`: the export is the evidence, the same for the same
+    entries however they came and went. Raises StoreError."""
     path = store_path or default_store_path()
     dump = dump_nquads_bytes(open_store(path, read_only=True), path)
+    if not with_change_log:
+        marker = f"<{CHANGES_GRAPH}> .".encode()
+        dump = b"".join(line for line in dump.splitlines(keepends=True) if not line.rstrip().endswith(marker))
     return release_texts(dump, (fmt,), as_oxigraph_writes=True)[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:
     """The RDF form of one entry file (ttl, nt or jsonld): what `peerkg add` would put in the graph for it.
     Raises InputError when the file cannot be read or holds other than one entry without problems."""
-    from peerkg.loaders import load_entry
-    from peerkg.namespaces import bind_all
 
     graph = bind_all(load_entry(path).graph)
     if fmt == "nt":

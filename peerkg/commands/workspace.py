@@ -13,10 +13,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib.namespace import PROV
+
 from peerkg.errors import StoreError
-from peerkg.graph.store import default_store_path, graph_names, open_store, writer_lock
+from peerkg.graph.store import Store, add_nquads, default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entry_graph_name
+from peerkg.queries.run import rows
+from peerkg.synthesis.changelog import Change, Moved, append_to_log, change_quads, moved_verdicts
+from peerkg.synthesis.conclusions import refresh_conclusions
 
 ENTRIES_FOLDER = "entries"
 
@@ -108,7 +113,24 @@ def forget(aside: list[Path]) -> None:
         moved.unlink(missing_ok=True)
 
 
-def remove_entries(ids: list[str], store_path: Path | None = None) -> list[str]:
+def entry_sources(entry: Entry) -> tuple[str, ...]:
+    """The IRIs of the documents an entry quotes."""
+    return tuple(sorted({str(o) for o in entry.graph.objects(None, PROV.wasQuotedFrom)}))
+
+
+def record_change(store: Store, store_path: Path, changes: list[Change], moved: list[Moved],
+                  by: str | None) -> None:
+    """Records a change in the store's change-log graph and in the workspace's log file (which `build` loads).
+    A log that cannot be written is reported (StoreError) after the change itself has been made."""
+    quads = change_quads(changes, moved, by)
+    try:
+        add_nquads(store, quads)
+        append_to_log(workspace_folder(store_path), quads)
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"the change was made, but the change log could not be written: {exc}") from None
+
+
+def remove_entries(ids: list[str], store_path: Path | None = None, by: str | None = None) -> list[str]:
     """Takes the entries `ids` out of the store and the workspace, all or nothing; returns what was removed,
     one line per entry. Raises StoreError for an id the workspace does not hold (curated entries live in
     data/: edit or delete the file there and rebuild) or when the store cannot be changed or is in use (then
@@ -126,15 +148,21 @@ def remove_entries(ids: list[str], store_path: Path | None = None) -> list[str]:
         store = open_store(path)
         aside = write_copies([], files)
         try:
+            verdicts_before = rows("conclusions", store=store)
             drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
             store.update(drop)
+            refresh_conclusions(store)
             store.flush()
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             restore([], aside)
+            del store
             raise StoreError(f"the store was not changed: {exc}") from None
+        forget(aside)
+        try:
+            record_change(store, path, [Change("removed", i, str(f)) for i, f in zip(ids, files, strict=True)],
+                          moved_verdicts(verdicts_before, rows("conclusions", store=store)), by)
         finally:
             del store
-    forget(aside)
     return [f"removed {i} (file {f}) from the store and the workspace" for i, f in zip(ids, files, strict=True)]
 
 
