@@ -114,7 +114,7 @@ def test_an_experience_from_the_text_and_table_6_is_one_finding_with_two_sources
           FILTER(CONTAINS(?quote, "experienced improved wellness and recovery")) }}
         GROUP BY ?item""")
     assert [sorted(documents.split()) for _, documents in rows] == \
-        [[ID + "cooper-2024-tables", ID + "cooper-2024-text"]]
+        [[ID + "cooper-2024/document/cooper-2024-tables", ID + "cooper-2024/document/cooper-2024-text"]]
     themes = [row for row in stored(store, "experience-themes")
               if (row["subtheme"], row["perspective"], row["valence"]) ==
               ("wellbeing and recovery", "peer support workers", "benefit")
@@ -124,7 +124,7 @@ def test_an_experience_from_the_text_and_table_6_is_one_finding_with_two_sources
     table_only = select(store, f"""
         SELECT ?item WHERE {{
           <{ID}cooper-2024> pk:hasExperienceFinding ?item .
-          FILTER NOT EXISTS {{ ?item prov:wasDerivedFrom/prov:wasQuotedFrom <{ID}cooper-2024-text> }} }}""")
+          FILTER NOT EXISTS {{ ?item prov:wasDerivedFrom/prov:wasQuotedFrom <{ID}cooper-2024/document/cooper-2024-text> }} }}""")
     assert table_only == []
 
 

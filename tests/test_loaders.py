@@ -49,7 +49,7 @@ def test_yaml_entry_becomes_the_declared_triples() -> None:
     assert (effect, URIRef(PK + "estimate"), Literal("-0.24", datatype=XSD.decimal)) in graph
     source = URIRef(ID + "/finding/1/source/1")
     assert (source, URIRef("http://www.w3.org/ns/prov#value"), Literal("−0.24 (−0.39, −0.09)")) in graph
-    assert (source, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), URIRef(PK + "id/cooper-2024-tables")) in graph
+    assert (source, URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), URIRef(PK + "id/cooper-2024/document/cooper-2024-tables")) in graph
 
 
 def test_no_blank_nodes_and_the_same_input_gives_the_same_graph() -> None:

@@ -14,7 +14,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from peerkg.loaders import load_entry
+from peerkg.loaders import read_entries
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import expand, prefixes, shapes_base, sparql_prefix_block
 from peerkg.validation.context import static_context
@@ -48,8 +48,11 @@ def _turtle_prefixes() -> str:
 
 def base_graph() -> Graph:
     graph = Graph()
-    for name in ("review.yaml", "umbrella.yaml"):
-        graph += load_entry(HERE / name).graph
+    # one batch: the review quotes the documents the umbrella review declares
+    loaded = read_entries([HERE / "review.yaml", HERE / "umbrella.yaml"])
+    loaded.raise_problems()
+    for entry in loaded.entries:
+        graph += entry.graph
     graph += static_context()
     return graph
 

@@ -166,6 +166,8 @@ def resolve_documents(entries: list[Entry], lookup: DocumentLookup | None) -> li
                 entry.graph.remove((ref.source, quoted, None))
                 entry.graph.add((ref.source, quoted, URIRef(found[0])))
                 continue
+            entry.graph.remove((ref.source, quoted, None))
+            entry.refused.add((ref.source, quoted))  # reported here, not again by the shapes
             message = (f"document {ref.document!r} is declared by {len(found)} entries" if found else
                        f"no entry of the batch or the graph declares document {ref.document!r}")
             problems.append(Problem(entry.file, message, entry.id, ref.place.field, ref.place.line,
