@@ -12,7 +12,16 @@ from pathlib import Path
 
 from rdflib import RDF
 
-from peerkg.commands.workspace import forget, kept_file, replace_update, restore, staged_copies, write_copies
+from peerkg import resources
+from peerkg.commands.workspace import (
+    forget,
+    kept_file,
+    replace_update,
+    restore,
+    staged_copies,
+    workspace_folder,
+    write_copies,
+)
 from peerkg.errors import StoreError
 from peerkg.graph.release import sorted_ntriples
 from peerkg.graph.store import (
@@ -118,7 +127,8 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
             file = kept_file(entry.id, path)
             if file is not None:
                 replaced[entry.id] = file
-        report = validate(loaded, store, frozenset(entry_graph_name(i) for i in replaced))
+        report = validate(loaded, store, frozenset(entry_graph_name(i) for i in replaced),
+                          [resources.path("data"), workspace_folder(path)])
         if report.unreadable or not report.conforms or not report.entries:
             return report, []
         graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
