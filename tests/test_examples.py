@@ -47,7 +47,7 @@ def test_one_example_per_kind_of_fact() -> None:
     assert sorted(p.stem for p in EXAMPLES.glob("*.ttl")) == sorted([
         "umbrella-review-methods", "review-and-papers", "review-type", "amstar-partial-knowledge",
         "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
-        "implementation-factor", "experience-finding", "provenance"])
+        "implementation-factor", "experience-finding", "provenance", "source-document"])
 
 
 def test_examples_are_consistent_with_the_ontology() -> None:
@@ -253,3 +253,20 @@ def test_examples_use_only_declared_terms(path: Path) -> None:
     unknown |= {o for o in graph.objects() if str(o).startswith("https://w3id.org/peerkg/vocab/")
                 and o not in declared}
     assert not unknown, sorted(map(str, unknown))
+
+
+def test_source_document_quote_and_judgement(source_text: str) -> None:
+    [(citation, doi, url, path)] = rows("source-document", """
+        SELECT ?citation ?doi ?url ?path WHERE { ?d a pk:SourceDocument ; dcterms:bibliographicCitation ?citation ;
+            pk:doi ?doi ; dcterms:source ?url ; pk:localPath ?path }""")
+    assert doi == "10.1186/s12916-024-03260-y" and str(url) == "https://doi.org/10.1186/s12916-024-03260-y"
+    assert citation.endswith("BMC Medicine 22, 72 (2024).") and path.endswith(".txt")
+    [(quote,)] = rows("source-document", """
+        SELECT ?quote WHERE { ?s a pk:SourceExcerpt ; prov:value ?quote ; prov:wasQuotedFrom ?d .
+            ?d a pk:SourceDocument }""")
+    assert " ".join(quote.split()) in source_text
+    [(team, day, note)] = rows("source-document", """
+        SELECT ?team ?day ?note WHERE { ?j a pk:Judgement ; prov:wasAttributedTo ?a ; prov:generatedAtTime ?day ;
+            pk:curationNote ?note . ?a a prov:Agent ; rdfs:label ?team
+            FILTER NOT EXISTS { ?j prov:value ?any } }""")
+    assert (team, str(day)) == ("peerkg curators", "2026-11-30") and "one pooled analysis" in note
