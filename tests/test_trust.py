@@ -472,7 +472,8 @@ def test_any_unicode_text_round_trips_through_add_and_export(texts: dict[str, st
                                                              tmp_path: Path) -> None:
     n = next(_counter)
     ident = f"fuzz-{n}-2023"
-    source = NEW.read_text("utf-8").replace("id: new-2023", f"id: {ident}").replace("references: [98]", f"references: [{500 + n}]")
+    source = NEW.read_text("utf-8").replace("id: new-2023", f"id: {ident}")
+    source = source.replace("references: [98]", f"references: [{500 + n}]")
     for name, line in FIELDS.items():
         source = source.replace(line, line.split(":", 1)[0] + ": " + json.dumps(texts[name], ensure_ascii=False))
     entry = tmp_path / f"{ident}.yaml"
