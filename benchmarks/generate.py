@@ -106,9 +106,8 @@ def new_entry_text(template: Path, ident: str, ref: int) -> str:
     """A curated review entry as a new one: fresh id and reference number, the rest as curated."""
     data = yaml.safe_load(template.read_text("utf-8"))
     data["id"] = ident
-    for paper in data["papers"]:
-        if "ref" in paper:
-            paper["ref"] = ref
+    for inclusion in data.get("included_in", []):
+        inclusion["references"] = [ref + n for n in range(len(inclusion.get("references", [])))]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
 

@@ -62,7 +62,7 @@ def with_saved_value(path: Path, coordinate: str, saved: str) -> None:
 
 def main(filled: Path) -> None:
     invalid, valid = HERE / "invalid", HERE / "valid"
-    formula = f'=G2&". "&E2&"{CITATION[len("Test J. 2023"):]}"'
+    formula = f'=F2&". "&D2&"{CITATION[len("Test J. 2023"):]}"'
     variant(filled, invalid / "xlsx-percent-p-value.xlsx", percent("effect.p", 0.0009, "0.00%"))
     variant(filled, invalid / "xlsx-formula-without-value.xlsx", value("papers", "citation", formula))
     variant(filled, invalid / "xlsx-date-in-text-column.xlsx",
@@ -71,7 +71,7 @@ def main(filled: Path) -> None:
     variant(filled, invalid / "xlsx-merged-cells.xlsx", lambda book: book["findings"].merge_cells("A2:A3"))
     variant(filled, valid / "xlsx-percent-i2.xlsx", percent("effect.i2", 0.48, "0%"))
     variant(filled, valid / "xlsx-formula-citation.xlsx", value("papers", "citation", formula))
-    with_saved_value(valid / "xlsx-formula-citation.xlsx", "H2", CITATION)
+    with_saved_value(valid / "xlsx-formula-citation.xlsx", "G2", CITATION)
 
 
 if __name__ == "__main__":

@@ -124,7 +124,8 @@ def test_an_experience_from_the_text_and_table_6_is_one_finding_with_two_sources
     table_only = select(store, f"""
         SELECT ?item WHERE {{
           <{ID}cooper-2024> pk:hasExperienceFinding ?item .
-          FILTER NOT EXISTS {{ ?item prov:wasDerivedFrom/prov:wasQuotedFrom <{ID}cooper-2024/document/cooper-2024-text> }} }}""")
+          FILTER NOT EXISTS {{ ?item prov:wasDerivedFrom/prov:wasQuotedFrom
+                               <{ID}cooper-2024/document/cooper-2024-text> }} }}""")
     assert table_only == []
 
 

@@ -49,7 +49,7 @@ def test_one_example_per_kind_of_fact() -> None:
         "populations", "intervention", "primary-studies-and-overlap", "finding-with-effect-estimate",
         "implementation-factor", "experience-finding", "provenance", "comparators-and-polarity",
         "countries-and-appraisals", "eligibility-and-payment", "subgroups-certainty-and-absence",
-        "proposed-term"])
+        "proposed-term", "source-document"])
 
 
 def test_examples_are_consistent_with_the_ontology() -> None:
@@ -113,12 +113,12 @@ def test_amstar_rating_with_partial_knowledge() -> None:
         WHERE { ?review ^pk:includedReview/pk:amstar2Rating/skos:prefLabel ?label ; pk:usedGRADE ?grade }
         GROUP BY ?review ?grade""")
     ratings = {short(r): (sorted(labels.split("|")), grade) for r, labels, grade in found}
-    assert ratings == {"chien-2019": (["high"], True), "white-2020": (["critically low", "low"], False)}
+    assert ratings == {"chien-2019": (["high"], True), "white-2020": (["low or critically low"], False)}
     # "certainly low or critically low": every possible rating is one of the two
     certain = rows("amstar-partial-knowledge", """
         SELECT ?review WHERE { ?review a pk:Review . FILTER NOT EXISTS {
             ?review ^pk:includedReview/pk:amstar2Rating ?r
-            FILTER (?r NOT IN (amstar:low, amstar:critically-low)) } }""")
+            FILTER (?r NOT IN (amstar:low, amstar:critically-low, amstar:low-or-critically-low)) } }""")
     assert [short(r) for (r,) in certain] == ["white-2020"]
     assert rows("amstar-partial-knowledge", "SELECT ?r WHERE { ?i pk:notReported pk:criticalWeakness ; "
                 "pk:includedReview ?r }") == [(pk_id("white-2020"),)]
@@ -362,3 +362,20 @@ def test_a_proposed_term_is_found_through_the_hierarchy() -> None:
         SELECT ?review ?by WHERE { ?review pk:population ?p . ?p skos:broader* pop:any-mental-health-condition ;
                                    pk:proposedBy ?by }""")
     assert [(short(r), short(b)) for r, b in populations] == [("pfeiffer-2011", "pfeiffer-2011")]
+
+
+def test_source_document_quote_and_judgement(source_text: str) -> None:
+    [(citation, doi, url, path)] = rows("source-document", """
+        SELECT ?citation ?doi ?url ?path WHERE { ?d a pk:SourceDocument ; dcterms:bibliographicCitation ?citation ;
+            pk:doi ?doi ; dcterms:source ?url ; pk:localPath ?path }""")
+    assert doi == "10.1186/s12916-024-03260-y" and str(url) == "https://doi.org/10.1186/s12916-024-03260-y"
+    assert citation.endswith("BMC Medicine 22, 72 (2024).") and path.endswith(".txt")
+    [(quote,)] = rows("source-document", """
+        SELECT ?quote WHERE { ?s a pk:SourceExcerpt ; prov:value ?quote ; prov:wasQuotedFrom ?d .
+            ?d a pk:SourceDocument }""")
+    assert " ".join(quote.split()) in source_text
+    [(team, day, note)] = rows("source-document", """
+        SELECT ?team ?day ?note WHERE { ?j a pk:Judgement ; prov:wasAttributedTo ?a ; prov:generatedAtTime ?day ;
+            pk:curationNote ?note . ?a a prov:Agent ; rdfs:label ?team
+            FILTER NOT EXISTS { ?j prov:value ?any } }""")
+    assert (team, str(day)) == ("peerkg curators", "2026-11-30") and "one pooled analysis" in note

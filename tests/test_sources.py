@@ -97,3 +97,25 @@ def test_a_teams_judgement_is_attributed_not_quoted() -> None:
     assert (judgement, URIRef(PK + "supportsField"), URIRef(PK + "usedGRADE")) in graph
     assert graph.value(judgement, URIRef(PROV + "value")) is None
     assert graph.value(judgement, URIRef(PROV + "wasQuotedFrom")) is None
+
+
+def test_an_added_entry_keeps_its_text_copy_for_build_and_remove_takes_it(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from peerkg.cli import main
+    from peerkg.commands.build import load_entries
+    from peerkg.commands.workspace import kept_files
+
+    store = tmp_path / "ws" / "store"
+    shutil.copytree(built.store, store, symlinks=True)
+    new = REPO / "tests" / "valid" / "new-review.yaml"
+    assert main(["add", "--quiet", "--store", str(store), str(new)]) == 0
+    kept_text = tmp_path / "ws" / "entries" / "new-2023" / "new-review-report.txt"
+    assert kept_text.read_bytes() == (new.parent / "new-review-report.txt").read_bytes()
+    # build reads the kept entry and finds every one of its 13 quotes in the kept copy
+    [kept] = [e for e in load_entries(kept_files(store)) if e.id == "new-2023"]
+    texts = DocumentTexts([kept])
+    assert texts.text(URIRef(PK + "id/new-2023/document/new-2023-report")) is not None
+    assert check_quotes([kept], texts) == []
+    assert main(["remove", "--quiet", "--store", str(store), "new-2023"]) == 0
+    assert not kept_text.exists() and not kept_text.parent.exists()

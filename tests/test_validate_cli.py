@@ -113,7 +113,9 @@ def test_a_store_named_but_missing_is_a_usage_error(tmp_path: Path, capsys: pyte
 def test_a_batch_is_checked_together(built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two new entries with the same reference number, and one citing the other: checked as one batch."""
     other = tmp_path / "other-2024.yaml"
-    other.write_text(VALID.read_text("utf-8").replace("id: new-2023", "id: other-2024"), "utf-8")
+    other.write_text(VALID.read_text("utf-8").replace("id: new-2023", "id: other-2024")
+                     .replace("id: new-2023-report", "id: other-2024-report"), "utf-8")
+    shutil.copy(VALID.parent / "new-review-report.txt", tmp_path)  # its document's text copy, beside it
     code, out, _ = run(capsys, "validate", str(VALID), str(other), "--store", str(built.store), "--format", "json")
     issues = json.loads(out)["issues"]
     assert code == 1

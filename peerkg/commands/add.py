@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rdflib import RDF
 
+from peerkg import resources
 from peerkg.commands.workspace import (
     entry_sources,
     forget,
@@ -20,6 +21,7 @@ from peerkg.commands.workspace import (
     replace_update,
     restore,
     staged_copies,
+    workspace_folder,
     write_copies,
 )
 from peerkg.errors import StoreError
@@ -165,7 +167,8 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
             file = kept_file(entry.id, path)
             if file is not None:
                 replaced[entry.id] = file
-        report = validate(loaded, store, frozenset(entry_graph_name(i) for i in replaced))
+        report = validate(loaded, store, frozenset(entry_graph_name(i) for i in replaced),
+                          [resources.path("data"), workspace_folder(path)])
         if report.unreadable or not report.conforms or not report.entries:
             return report, []
         graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]

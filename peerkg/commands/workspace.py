@@ -4,12 +4,15 @@ The graph is always rebuilt from files: `peerkg build` reads the curated entries
 the workspace. `add` keeps each accepted entry in the workspace's `entries/` folder (the folder that holds
 the store, e.g. `.peerkg/entries/` for the default `.peerkg/store`): a YAML, Turtle or JSON-LD file holding one
 entry is kept as it was written (`ID.yaml`, ...); an entry from a workbook is kept as its Turtle form
-(`ID.ttl`). `remove` and `add --replace` change the store and the workspace together, all or nothing.
+(`ID.ttl`). The local text copies of the entry's own documents (`text:`, a path below the entry's folder) are
+kept with it, in `entries/ID/` at the same relative path, so that `build` checks the entry's quotes again.
+`remove` and `add --replace` change the store and the workspace together, all or nothing.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from rdflib.namespace import PROV
 from peerkg.errors import StoreError
 from peerkg.graph.store import Store, add_nquads, default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
-from peerkg.namespaces import bind_all, entry_graph_name
+from peerkg.namespaces import bind_all, entity_base, entry_graph_name, expand
 from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, Moved, append_to_log, change_quads, moved_verdicts
 from peerkg.synthesis.conclusions import refresh_conclusions
@@ -80,7 +83,29 @@ def staged_copies(entries: list[Entry], store_path: Path | None) -> list[tuple[P
         else:
             turtle = bind_all(entry.graph).serialize(format="turtle")
             copies.append((folder / f"{entry.id}.ttl", turtle.encode("utf-8")))
+        copies += text_copies(entry, folder)
     return copies
+
+
+def text_copies(entry: Entry, folder: Path) -> list[tuple[Path, bytes]]:
+    """(workspace path, bytes) of the local text copies of the entry's own documents: `entries/ID/PATH` for
+    a `text: PATH` below the entry file's folder. A path that leaves that folder, or a file that is not there,
+    is not copied (its quotes are then listed as unchecked by `build`)."""
+    own = f"{entity_base()}{entry.id}/document/"
+    copies = []
+    for document, given in entry.graph.subject_objects(expand("pk:localPath")):
+        relative = Path(str(given))
+        if not str(document).startswith(own) or relative.is_absolute() or ".." in relative.parts:
+            continue
+        source = Path(entry.file).parent / relative
+        if source.is_file():
+            copies.append((folder / entry.id / relative, source.read_bytes()))
+    return copies
+
+
+def text_folder(entry_id: str, store_path: Path | None = None) -> Path:
+    """Where the workspace keeps the text copies of the entry `entry_id`'s documents."""
+    return workspace_folder(store_path) / entry_id
 
 
 def write_copies(copies: list[tuple[Path, bytes]], replaced: list[Path]) -> list[Path]:
@@ -110,7 +135,10 @@ def restore(copies: list[tuple[Path, bytes]], aside: list[Path]) -> None:
 def forget(aside: list[Path]) -> None:
     """Deletes the moved-aside files once the store holds the change."""
     for moved in aside:
-        moved.unlink(missing_ok=True)
+        if moved.is_dir():
+            shutil.rmtree(moved)
+        else:
+            moved.unlink(missing_ok=True)
 
 
 def entry_sources(entry: Entry) -> tuple[str, ...]:
@@ -144,9 +172,10 @@ def remove_entries(ids: list[str], store_path: Path | None = None, by: str | Non
                              "entries can be removed (curated ones are files of data/; `peerkg entries` lists "
                              "the added ones)")
         files.append(file)
+    texts = [text_folder(i, path) for i in ids if text_folder(i, path).is_dir()]
     with writer_lock(path):
         store = open_store(path)
-        aside = write_copies([], files)
+        aside = write_copies([], files + texts)
         try:
             verdicts_before = rows("conclusions", store=store)
             drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)

@@ -89,8 +89,9 @@ class DocumentTexts:
         local_path = expand("pk:localPath")
         for entry in self.entries:
             given = entry.graph.value(document, local_path)
-            if given is not None:
-                return _read_text(Path(entry.file).parent / str(given))
+            if given is not None:  # beside the entry file, or where the workspace keeps an added entry's texts
+                folder = Path(entry.file).parent
+                return _read_text(folder / str(given)) or _read_text(folder / entry.id / str(given))
         if self.store is None:
             return None
         rows = self.store.query(f"SELECT ?p WHERE {{ <{document}> <{local_path}> ?p }}",
