@@ -157,6 +157,10 @@ def run_remote(text: str, endpoint: str) -> Result:
     kind = getattr(parsed, "name", "")
     wrapper = SPARQLWrapper(endpoint)
     wrapper.setQuery(text)
+    # SPARQLWrapper guesses the query form from the first keyword-like word it finds, comments included ("added"
+    # in a description reads as ADD, an update): set it from the parsed query, so a query is sent as a query
+    wrapper.queryType = {"ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}.get(
+        kind, "SELECT")
     wrapper.setMethod(POST)
     wrapper.setTimeout(TIMEOUT_SECONDS)
     graph_query = kind in ("ConstructQuery", "DescribeQuery")
