@@ -182,3 +182,14 @@ def test_add_and_remove_refresh_the_conclusions(built: Built, tmp_path: Path) ->
     remove_entries(["new-2023"], store)
     again = {(r["outcome"], r["population"], r["format"]): r for r in rows("conclusions", store=store)}
     assert again == before
+
+
+def test_the_expected_conclusions_are_the_independent_reading_of_the_data() -> None:
+    import subprocess
+    import sys
+
+    by_hand = subprocess.run([sys.executable, str(REPO / "tests" / "conclusions_by_hand.py"), str(REPO)],
+                             capture_output=True, text=True, check=True).stdout
+    kept = [line for line in (REPO / "queries" / "expected" / "conclusions.csv").read_text("utf-8").splitlines()
+            if not line.startswith("#")]
+    assert by_hand.splitlines() == kept
