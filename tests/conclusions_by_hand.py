@@ -4,8 +4,12 @@ entries of data/, without peerkg: what the stored query `conclusions` must answe
 `python tests/conclusions_by_hand.py .` prints it as CSV (queries/expected/conclusions.csv was made so, and
 checked against the Discussion in tests/test_conclusions.py); tests/test_conclusions.py runs it against the
 stored query on every build. Plain Python and rdflib (for the vocabulary labels) only."""
-import csv, glob, sys, yaml
+import csv
+import glob
+import sys
 from collections import defaultdict
+
+import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
@@ -17,13 +21,14 @@ def label(scheme, slug):
     return str(vocab.value(URIRef(f"https://w3id.org/peerkg/vocab/{scheme}/{slug}"), SKOS.prefLabel))
 RANK = {"high": 5, "moderate": 4, "low": 3, "low-or-critically-low": 2, "critically-low": 1}
 def as_list(v):
-    if v is None or isinstance(v, str) and v.startswith("not "):
+    if v is None or (isinstance(v, str) and v.startswith("not ")):
         return []
     return v if isinstance(v, list) else [v]
 
 groups = defaultdict(lambda: defaultdict(list))  # (outcome, population, format) -> review -> findings
 for path in sorted(glob.glob(f"{REPO}/data/*.yaml")):
-    entry = yaml.safe_load(open(path))
+    with open(path, encoding="utf-8") as file:
+        entry = yaml.safe_load(file)
     if entry.get("record") == "umbrella-review":
         continue
     rid = entry["id"]
@@ -49,7 +54,7 @@ for (outcome, pop, fmt), reviews in groups.items():
     active = subgroups = 0
     comparators = set()
     best = 0
-    for rid, findings in reviews.items():
+    for findings in reviews.values():
         counted = [f for f in findings if f["synthesis"] == "meta-analysis" and not f["subgroup"]
                    and f["comparator"] not in ACTIVE]
         active += sum(1 for f in findings if f["synthesis"] == "meta-analysis" and not f["subgroup"]
@@ -63,15 +68,19 @@ for (outcome, pop, fmt), reviews in groups.items():
             counts["ma"] += 1
             best = max(best, counted[0]["rating"])
             directions = {f["direction"] for f in counted}
-            if directions == {"improvement"}: counts["improvement"] += 1
-            elif directions == {"no-effect"}: counts["no_effect"] += 1
-            elif directions == {"worsening"}: counts["worsening"] += 1
-            else: counts["mixed"] += 1
-    if counts["ma"] == 0: verdict = "insufficient evidence"
-    elif counts["improvement"] == 0 and counts["mixed"] == 0: verdict = "no evidence of improvement"
+            one = {"improvement": "improvement", "no-effect": "no_effect", "worsening": "worsening"}
+            if len(directions) == 1 and next(iter(directions)) in one:
+                counts[one[next(iter(directions))]] += 1
+            else:
+                counts["mixed"] += 1
+    if counts["ma"] == 0:
+        verdict = "insufficient evidence"
+    elif counts["improvement"] == 0 and counts["mixed"] == 0:
+        verdict = "no evidence of improvement"
     elif counts["worsening"] == 0 and 3 * counts["improvement"] >= 2 * counts["ma"]:
         verdict = "consistent evidence of improvement"
-    else: verdict = "mixed"
+    else:
+        verdict = "mixed"
     amstar = {v: k for k, v in RANK.items()}.get(best)
     rows.append([label("outcome", outcome), label("population", pop) if pop else "",
                  label("format", fmt) if fmt else "", n_reviews, counts["ma"], counts["improvement"],
