@@ -97,3 +97,24 @@ def test_add_and_remove_are_logged_and_the_log_survives_a_build(store: Path,
     assert run(capsys, "--store", str(store), "--quiet", "build", "--no-release")[0] == 0
     again = run(capsys, "--store", str(store), "--quiet", "diff", "--since", "2000-01-01", "--format", "csv")[1]
     assert again == out
+
+
+def test_a_dry_run_of_pfeiffer_2011_shows_which_verdicts_move_and_why(store: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: depression was meta-analysed by Lyons 2021 [35] and Sun 2022 [43], both with no effect (Results >
+    # Clinical outcomes): "no evidence of improvement". Pfeiffer 2011 adds an improvement against usual care
+    # (SMD -0.59) - 1 of 3 meta-analyses, "mixed" - and no difference against group CBT, an active treatment,
+    # counted beside the verdict, not against it. Its population is any mental health condition.
+    pfeiffer = REPO / "tests" / "real-reviews" / "pfeiffer-2011.yaml"
+    before = export(store, "--with-change-log")
+    code, out, _ = run(capsys, "--store", str(store), "--quiet", "add", "--dry-run", str(pfeiffer))
+    assert code == 0
+    moved = out[out.index("verdicts that would move"):out.index("conclusions whose counts")].splitlines()[1:]
+    assert [line.strip() for line in moved] == [
+        "depression: no evidence of improvement -> mixed (reviews 2 -> 3, meta analyses 2 -> 3, improvement 0 -> 1, "
+        "against active 0 -> 1)",
+        "depression / any or common mental health conditions: no evidence of improvement -> mixed (reviews 1 -> 2, "
+        "meta analyses 1 -> 2, improvement 0 -> 1, against active 0 -> 1)"]
+    # Results: "13 were systematic reviews with meta-analyses"; with Pfeiffer, 14
+    assert "review-type-sr-with-meta-analysis: 13 -> 14; would disagree with the stated 13" in out
+    assert export(store, "--with-change-log") == before
