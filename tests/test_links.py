@@ -56,8 +56,10 @@ def prefix_table() -> dict[str, str]:
 
 
 def rdf_artifacts() -> list[Path]:
+    """The RDF files of the ontology and the shapes; the data (documents included, declared by data/*.yaml
+    since issue 10) is scanned as the loaders turn it into RDF (`data_graph`)."""
     return sorted([*(REPO / "ontology").rglob("*.ttl"), *(REPO / "shapes").rglob("*.ttl"),
-                   REPO / "data" / "sources.ttl"])
+                   *(REPO / "data").rglob("*.ttl")])
 
 
 @cache

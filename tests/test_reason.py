@@ -116,8 +116,10 @@ def test_scheme_axioms_type_every_concept_of_the_scheme(ontology_alone) -> None:
     assert members(inferred, PICO + "Outcome") == scheme("outcome")
     assert members(inferred, PICO + "ModeOfDelivery") == scheme("mode")
     assert members(inferred, PICO + "Setting") == scheme("setting")
+    # AMSTAR 2's four overall ratings (Shea et al. 2017), and "low or critically low", the coarser rating of
+    # the same scheme for a review the sources rate one or the other without saying which (issue 10)
     assert members(inferred, "http://purl.obolibrary.org/obo/SEPIO_0000187") == {
-        "high", "moderate", "low", "critically-low"}
+        "high", "moderate", "low", "critically-low", "low-or-critically-low"} == scheme("amstar2")
     assert "adolescents" in scheme("population") and "hope" in scheme("outcome")
 
 

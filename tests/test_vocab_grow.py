@@ -4,12 +4,15 @@ close to an existing one, and the entry's fields (and, as ENTRY/SLUG, other entr
 ProposedTerm-* shapes check each proposal; a hint never suggests a term of another meaning.
 
 The entries are tests/valid/new-review.yaml (an invented review that conforms) with proposals added, so they
-follow whatever that fixture's sources look like."""
+follow whatever that fixture's sources look like; its text copy goes beside them, so their quotes are checked.
+Like that fixture they are included in cooper-2024 (`included_in`), so they are validated against the built
+curated graph, which holds the umbrella review (and, for a store a test adds to, against that store)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +52,11 @@ def entry_data(ident: str = "grow-2024", proposals: list[dict[str, Any]] | None 
                outcomes: tuple[str, ...] = ("self-advocacy",), populations: list[str] | None = None) -> dict[str, Any]:
     """new-review.yaml as `ident`, proposing `proposals`, with one more finding per outcome of `outcomes` (a
     copy of its second, narrative finding, with its sources)."""
-    data = yaml.safe_load(NEW.read_text("utf-8"))
+    data: dict[str, Any] = yaml.safe_load(NEW.read_text("utf-8"))
     data["id"] = ident
-    if ident != "grow-2024":  # another review: another paper (and reference number, where papers have one)
-        for paper in data.get("papers", []):
-            if "ref" in paper:
-                paper["ref"] = 97
+    if ident != "grow-2024":  # another review: another reference number in the umbrella review
+        for inclusion in data.get("included_in", []):
+            inclusion["references"] = [97]
     if proposals is not None:
         data["proposed_terms"] = proposals
     for outcome in outcomes:
@@ -66,17 +68,28 @@ def entry_data(ident: str = "grow-2024", proposals: list[dict[str, Any]] | None 
 
 
 def write(tmp_path: Path, data: dict[str, Any], name: str = "") -> Path:
+    """Writes the entry `data` as YAML into `tmp_path`, with the text copies of its documents beside it."""
+    for document in data.get("documents", []):
+        if "text" in document and not (tmp_path / document["text"]).exists():
+            shutil.copyfile(NEW.parent / document["text"], tmp_path / document["text"])
     path = tmp_path / f"{name or data['id']}.yaml"
     path.write_text(yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True), "utf-8")
     return path
 
 
-def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
-    """`peerkg validate --format json` of `args` (alone, unless they give --store): exit code and report."""
-    capsys.readouterr()
-    alone = [] if "--store" in args else ["--no-store"]
-    code = main(["validate", "--format", "json", *alone, *args])
-    return code, json.loads(capsys.readouterr().out)
+Report = Callable[..., tuple[int, dict[str, Any]]]
+
+
+@pytest.fixture()
+def report(built: Built, capsys: pytest.CaptureFixture[str]) -> Report:
+    """`peerkg validate --format json` of the files given, against the built curated graph (or the store given
+    as `store=`): exit code and report."""
+    def run(*files: str, store: Path | None = None) -> tuple[int, dict[str, Any]]:
+        capsys.readouterr()
+        code = main(["validate", "--format", "json", "--store", str(store or built.store), *files])
+        return code, json.loads(capsys.readouterr().out)
+
+    return run
 
 
 def rules(data: dict[str, Any], severity: str = "violation") -> list[tuple[str, str]]:
@@ -116,8 +129,8 @@ def test_suggestions_name_the_term_not_the_label() -> None:
 
 
 def test_an_unknown_outcome_of_another_meaning_gets_no_suggestion_but_how_to_propose(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = report(capsys, str(write(tmp_path, entry_data(outcomes=("self-advocacy", "recovry")))))
+        tmp_path: Path, report: Report) -> None:
+    code, data = report(str(write(tmp_path, entry_data(outcomes=("self-advocacy", "recovry")))))
     assert code == 1
     issues = {i["value"].rsplit("/", 1)[-1]: i for i in data["issues"] if i["rule"] == "Finding-outcome"}
     assert sorted(issues) == ["recovry", "self-advocacy"]
@@ -144,10 +157,10 @@ def test_a_query_parameter_gets_no_suggestion_of_another_meaning() -> None:
 # -- a proposal is accepted, used, and checked ------------------------------------------------------------
 
 def test_a_proposed_term_is_accepted_and_used_by_the_entrys_fields(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+                                                                  report: Report) -> None:
     path = write(tmp_path, entry_data(proposals=[SELF_ADVOCACY, DEPRESSION_POPULATION],
                                       populations=["depression"]))
-    code, data = report(capsys, str(path))
+    code, data = report(str(path))
     assert (code, data["violations"], data["warnings"]) == (0, 0, 0)
     graph = load_entry(path).graph
     term = URIRef(PKID + "grow-2024/term/self-advocacy")
@@ -162,7 +175,7 @@ def test_a_proposed_term_is_accepted_and_used_by_the_entrys_fields(tmp_path: Pat
 
 
 def test_the_same_proposal_in_turtle_json_ld_and_the_workbook(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                                             report: Report) -> None:
     from peerkg.commands.export import export_entry
     from peerkg.commands.template import write_template
 
@@ -172,7 +185,7 @@ def test_the_same_proposal_in_turtle_json_ld_and_the_workbook(tmp_path: Path,
         other = tmp_path / "rdf" / f"grow-2024{suffix}"
         other.parent.mkdir(exist_ok=True)
         other.write_text(export_entry(path, fmt), "utf-8")
-        code, data = report(capsys, str(other))
+        code, data = report(str(other))
         assert (code, data["violations"]) == (0, 0), fmt
         assert isomorphic(load_entry(other).graph, graph), fmt
         other.unlink()
@@ -185,9 +198,9 @@ def test_the_same_proposal_in_turtle_json_ld_and_the_workbook(tmp_path: Path,
 
 
 def test_a_label_close_to_an_existing_label_is_a_warning(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+                                                         report: Report) -> None:
     near = dict(SELF_ADVOCACY, id="hopefulness", label="Hope", broader="hope")
-    code, data = report(capsys, str(write(tmp_path, entry_data(proposals=[near], outcomes=()))))
+    code, data = report(str(write(tmp_path, entry_data(proposals=[near], outcomes=()))))
     assert (code, data["violations"]) == (0, 0)
     [warning] = [i for i in data["issues"] if i["severity"] == "warning"]
     assert (warning["rule"], warning["field"]) == ("ProposedTerm-label-close", "proposed_terms[1].label")
@@ -204,17 +217,17 @@ def test_a_label_close_to_an_existing_label_is_a_warning(tmp_path: Path,
     ({"scheme": "outcomes"}, [("ProposedTerm-scheme", "proposed_terms[1].scheme")]),
     ({"id": "hope"}, [("ProposedTerm-new-slug", "proposed_terms[1]")]),
 ])
-def test_each_proposal_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict[str, Any],
+def test_each_proposal_rule(tmp_path: Path, report: Report, change: dict[str, Any],
                             expected: list[tuple[str, str]]) -> None:
     proposal = {k: v for k, v in dict(SELF_ADVOCACY, **change).items() if v is not None}
-    code, data = report(capsys, str(write(tmp_path, entry_data(proposals=[proposal], outcomes=()))))
+    code, data = report(str(write(tmp_path, entry_data(proposals=[proposal], outcomes=()))))
     assert code == 1
     assert rules(data) == expected
 
 
-def test_the_broader_hint_is_a_typo_of_an_existing_term(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_broader_hint_is_a_typo_of_an_existing_term(tmp_path: Path, report: Report) -> None:
     proposal = dict(SELF_ADVOCACY, broader="empowermnt")
-    _, data = report(capsys, str(write(tmp_path, entry_data(proposals=[proposal], outcomes=()))))
+    _, data = report(str(write(tmp_path, entry_data(proposals=[proposal], outcomes=()))))
     [issue] = data["issues"]
     assert (issue["rule"], issue["hint"]) == ("ProposedTerm-broader-in-scheme", "did you mean 'empowerment'?")
 
@@ -237,28 +250,28 @@ def _ask(store: Path, query: str) -> bool:
 
 
 def test_a_second_entry_uses_a_term_the_store_holds_and_removing_the_first_removes_it(
-        store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        store: Path, tmp_path: Path, report: Report) -> None:
     first = write(tmp_path, entry_data(proposals=[SELF_ADVOCACY]))
     second = write(tmp_path, entry_data("grow-2025", outcomes=("grow-2024/self-advocacy",)))
     term = f"<{PKID}grow-2024/term/self-advocacy>"
-    # alone, the second entry names a term nothing defines
-    code, data = report(capsys, str(second))
+    # against the curated graph alone, the second entry names a term nothing defines
+    code, data = report(str(second))
     assert code == 1 and rules(data) == [("Finding-outcome", "findings[3].outcome")]
     assert main(["add", "--quiet", "--store", str(store), str(first)]) == 0
     assert _ask(store, f"{term} skos:broader <{VOCAB}outcome/empowerment>")
-    code, data = report(capsys, "--store", str(store), str(second))
+    code, data = report(str(second), store=store)
     assert (code, data["violations"]) == (0, 0), data["issues"]
     # a third entry proposing the same term anew is told of the first one's (a warning: it may join)
     again = write(tmp_path, entry_data("grow-2026", proposals=[dict(SELF_ADVOCACY, id="advocacy-for-self",
                                                                     label="Self advocacy")], outcomes=()))
-    code, data = report(capsys, str(again))
+    code, data = report(str(again))                      # the curated graph has no such label
     assert (code, data["warnings"]) == (0, 0)
-    code, data = report(capsys, "--store", str(store), str(again))
+    code, data = report(str(again), store=store)
     assert (code, rules(data, "warning")) == (0, [("ProposedTerm-label-close", "proposed_terms[1].label")])
     assert "'self-advocacy'" in data["issues"][0]["message"]
     assert main(["remove", "--store", str(store), "grow-2024"]) == 0
     assert not _ask(store, f"{term} ?p ?o")
-    code, data = report(capsys, "--store", str(store), str(second))
+    code, data = report(str(second), store=store)
     assert code == 1 and rules(data) == [("Finding-outcome", "findings[3].outcome")]
 
 

@@ -1,12 +1,14 @@
 """The change log: every `add` and `remove` recorded as a PROV-O activity, with the verdicts it moved.
 
-Each change is a `prov:Activity` (also `pk:Addition` or `pk:Removal`) in the named graph `graph/changes`:
-when (`prov:startedAtTime`, UTC), which entry (`pk:entryId`, and `prov:generated` or `prov:invalidated` the
-entry's IRI), from which file (`pk:fromFile`), from which sources (`prov:used`, the entry's source
-documents), by whom when given (`prov:wasAssociatedWith` a `prov:Agent` with its `rdfs:label`), and each verdict it
-moved (`pk:movedVerdict`: outcome, population, format, verdict before and after). The graph is rebuilt from files
-like every other: the log is kept as N-Quads in the workspace (`entries/change-log.nq`), appended to by `add` and
-`remove` and loaded by `build`. The stored query `changes` lists it (`peerkg diff --since DATE`).
+Each change is a `prov:Activity` in the named graph `graph/changes`: when (`pk:changedAt`, UTC), which
+entries (`pk:changedEntry`, a `pk:Addition` or `pk:Removal` with `pk:entryId` and `pk:aboutEntry` the entry's
+IRI), from which file (`pk:fromFile`), from which sources (`prov:used`, the entry's source documents), by whom
+when given (`prov:wasAssociatedWith` a `prov:Agent` with its `rdfs:label`), and each verdict it moved
+(`pk:movedVerdict`: outcome, population, format, verdict before and after). Only PROV-O terms of the verified
+list (ontology/imports/verified-terms.tsv) are used: the time and the entry link are peerkg's own terms. The
+graph is rebuilt from files like every other: the log is kept as N-Quads in the workspace
+(`entries/change-log.nq`), appended to by `add` and `remove` and loaded by `build`. The stored query `changes`
+lists it (`peerkg diff --since DATE`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def change_quads(changes: Iterable[Change], moved: Iterable[Moved], by: str | No
     digest = hashlib.sha256(repr((stamp, changes)).encode("utf-8")).hexdigest()[:12]
     activity = f"<{base}change/{stamp}-{digest}>"
     lines = [f"{activity} <{RDF_TYPE}> <{PROV}Activity> {graph} .",
-             f"{activity} <{PROV}startedAtTime> {_literal(stamp, XSD + 'dateTime')} {graph} ."]
+             f"{activity} <{PK}changedAt> {_literal(stamp, XSD + 'dateTime')} {graph} ."]
     if by:
         agent = f"<{base}agent/{hashlib.sha256(by.encode('utf-8')).hexdigest()[:12]}>"
         lines += [f"{activity} <{PROV}wasAssociatedWith> {agent} {graph} .",
@@ -76,12 +78,11 @@ def change_quads(changes: Iterable[Change], moved: Iterable[Moved], by: str | No
     for n, change in enumerate(changes, 1):
         node = f"<{base}change/{stamp}-{digest}/entry/{n}>"
         kind = "Removal" if change.action == "removed" else "Addition"
-        link = "invalidated" if change.action == "removed" else "generated"
         lines += [f"{activity} <{PK}changedEntry> {node} {graph} .",
                   f"{node} <{RDF_TYPE}> <{PK}{kind}> {graph} .",
                   f"{node} <{PK}action> {_literal(change.action)} {graph} .",
                   f"{node} <{PK}entryId> {_literal(change.entry_id)} {graph} .",
-                  f"{node} <{PROV}{link}> <{base}{change.entry_id}> {graph} .",
+                  f"{node} <{PK}aboutEntry> <{base}{change.entry_id}> {graph} .",
                   f"{node} <{PK}fromFile> {_literal(change.file)} {graph} ."]
         lines += [f"{node} <{PROV}used> <{source}> {graph} ." for source in change.sources]
     for n, verdict in enumerate(moved, 1):
