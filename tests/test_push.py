@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import urllib.parse
 import urllib.request
@@ -24,16 +23,6 @@ from test_queries import QUERY_FILES
 STAGING = "urn:peerkg:staging:"
 MARKER = "<urn:peerkg-test:old> <urn:peerkg-test:state> \"before the interrupted push\""
 ONTOLOGY_GRAPH = "https://w3id.org/peerkg/graph/ontology"
-NEW_REVIEW = Path(__file__).parent / "valid" / "new-review.yaml"
-# Two curated reviews listing primary studies, for pairwise-overlap: the curated reviews list none (Cooper et al.'s
-# study-by-review matrix is not in our copy), so these two illustrative studies are those of
-# tests/examples/primary-studies-and-overlap.ttl (lloyd-evans-2014 includes a and b, chien-2019 includes a: they
-# share 1 of 2 studies, a CCA of 50%). Loaded into a test graph of the pushed copy only.
-LISTED_GRAPH = "urn:peerkg-test:listed-studies"
-LISTED = """@prefix pk: <https://w3id.org/peerkg/> . @prefix pkid: <https://w3id.org/peerkg/id/> .
-pkid:lloyd-evans-2014 pk:includesStudy <https://w3id.org/peerkg/id/example/study/a> ,
-    <https://w3id.org/peerkg/id/example/study/b> .
-pkid:chien-2019 pk:includesStudy <https://w3id.org/peerkg/id/example/study/a> ."""
 
 
 @contextmanager
@@ -94,41 +83,13 @@ def names() -> list[str]:
     return [parse_query_file(p).name for p in QUERY_FILES]
 
 
-@pytest.fixture(scope="module")
-def pushed(built: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the built store on which every stored query answers with rows: tests/valid/new-review.yaml added
-    and removed again through `peerkg add` and `peerkg remove` (the evidence is as built; the change log, which
-    a fresh build lacks, has two rows for `changes`), and two reviews that list primary studies (LISTED, for
-    `pairwise-overlap`). The servers get this copy, and the embedded answers are read from it."""
-    import pyoxigraph as ox
-
-    from peerkg.cli import main
-
-    copy = tmp_path_factory.mktemp("pushed") / "store"
-    shutil.copytree(built.store, copy, symlinks=True)
-    assert main(["--store", str(copy), "--quiet", "add", "--by", "Push test", str(NEW_REVIEW)]) == 0
-    assert main(["--store", str(copy), "--quiet", "remove", "--by", "Push test", "new-2023"]) == 0
-    writer = ox.Store(str(copy))
-    writer.load(LISTED, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(LISTED_GRAPH))
-    writer.flush()
-    del writer
-    return copy
-
-
-@pytest.fixture(scope="module")
-def pushed_store(pushed: Path) -> Any:
-    from peerkg.graph.store import open_store
-
-    return open_store(pushed, read_only=True)
-
-
-def test_the_pushed_copy_answers_changes_and_pairwise_overlap(pushed_store: Any) -> None:
+def test_the_extended_copy_answers_changes_and_pairwise_overlap(extended_store: Any) -> None:
     from peerkg.queries.run import query
 
-    changes = query("changes", store=pushed_store).records()
+    changes = query("changes", store=extended_store).records()
     assert [(r["action"], r["entry"], r["by"]) for r in changes][:1] == [("added", "new-2023", "Push test")]
     assert [(r["action"], r["entry"]) for r in changes][-1] == ("removed", "new-2023")
-    pairs = query("pairwise-overlap", store=pushed_store).records()
+    pairs = query("pairwise-overlap", store=extended_store).records()
     assert [(r["review_a"], r["review_b"], r["shared"], r["studies"], r["cca_percent"]) for r in pairs] == \
         [("chien-2019", "lloyd-evans-2014", 1, 2, Decimal(50))]
 
@@ -136,22 +97,22 @@ def test_the_pushed_copy_answers_changes_and_pairwise_overlap(pushed_store: Any)
 # -- Oxigraph ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def oxigraph(pushed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An Oxigraph server with the union default graph, the graph (`pushed`) pushed into it; yields its base URL."""
+def oxigraph(extended: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server with the union default graph, the graph (`extended`) pushed into it; yields its base URL."""
     from peerkg.cli import main
 
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-push") / "db", "--union-default-graph") as (url, _):
-        assert main(["push", "--store", str(pushed), "--endpoint", url + "/store", "--quiet"]) == 0
+        assert main(["push", "--store", str(extended), "--endpoint", url + "/store", "--quiet"]) == 0
         yield url
 
 
-def test_push_to_oxigraph_puts_every_graph_with_its_triples(oxigraph: str, pushed_store: Any) -> None:
-    assert remote_counts(oxigraph + "/query") == local_counts(pushed_store)
+def test_push_to_oxigraph_puts_every_graph_with_its_triples(oxigraph: str, extended_store: Any) -> None:
+    assert remote_counts(oxigraph + "/query") == local_counts(extended_store)
 
 
 @pytest.mark.parametrize("name", names())
-def test_every_stored_query_gives_the_same_values_on_oxigraph(oxigraph: str, pushed_store: Any, name: str) -> None:
-    assert_same_values(name, pushed_store, oxigraph + "/query")
+def test_every_stored_query_gives_the_same_values_on_oxigraph(oxigraph: str, extended_store: Any, name: str) -> None:
+    assert_same_values(name, extended_store, oxigraph + "/query")
 
 
 def assert_same_values(name: str, store: Any, endpoint: str) -> None:
@@ -166,16 +127,16 @@ def assert_same_values(name: str, store: Any, endpoint: str) -> None:
     assert embedded.rows
 
 
-def test_a_second_push_replaces_each_graph_and_leaves_no_staging(oxigraph: str, pushed: Path, pushed_store: Any,
+def test_a_second_push_replaces_each_graph_and_leaves_no_staging(oxigraph: str, extended: Path, extended_store: Any,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     from peerkg.cli import main
 
     update(oxigraph + "/update", f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {MARKER} }} }}")
-    assert main(["push", "--store", str(pushed), "--endpoint", oxigraph + "/store"]) == 0
+    assert main(["push", "--store", str(extended), "--endpoint", oxigraph + "/store"]) == 0
     captured = capsys.readouterr()
     assert "[1/" in captured.err and "moving" in captured.err       # progress, on stderr
     assert "the remote counts match" in captured.out
-    assert remote_counts(oxigraph + "/query") == local_counts(pushed_store)  # the marker is gone, nothing staged
+    assert remote_counts(oxigraph + "/query") == local_counts(extended_store)  # the marker is gone, nothing staged
 
 
 def test_query_endpoint_stops_when_the_default_graph_is_not_the_union(built: Any, tmp_path: Path,
@@ -252,25 +213,25 @@ def test_a_push_interrupted_by_the_server_dying_leaves_the_graphs_as_they_were(
 # -- Virtuoso ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def virtuoso(pushed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Virtuoso Open Source on a new database, the graph (`pushed`) pushed into it with digest auth; yields its
+def virtuoso(extended: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Virtuoso Open Source on a new database, the graph (`extended`) pushed into it with digest auth; yields its
     base URL."""
     from peerkg.cli import main
 
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url, credentials("dba", "dba"):
-        assert main(["push", "--store", str(pushed), "--endpoint", url + "/sparql-graph-crud-auth",
+        assert main(["push", "--store", str(extended), "--endpoint", url + "/sparql-graph-crud-auth",
                      "--quiet"]) == 0
         yield url
 
 
-def test_push_to_virtuoso_puts_every_graph_with_its_triples(virtuoso: str, pushed_store: Any) -> None:
+def test_push_to_virtuoso_puts_every_graph_with_its_triples(virtuoso: str, extended_store: Any) -> None:
     counts = remote_counts(virtuoso + "/sparql")
-    assert {g: counts.get(g) for g in local_counts(pushed_store)} == local_counts(pushed_store)
+    assert {g: counts.get(g) for g in local_counts(extended_store)} == local_counts(extended_store)
 
 
 @pytest.mark.parametrize("name", names())
-def test_every_stored_query_gives_the_same_values_on_virtuoso(virtuoso: str, pushed_store: Any, name: str) -> None:
-    assert_same_values(name, pushed_store, virtuoso + "/sparql")
+def test_every_stored_query_gives_the_same_values_on_virtuoso(virtuoso: str, extended_store: Any, name: str) -> None:
+    assert_same_values(name, extended_store, virtuoso + "/sparql")
 
 
 def test_virtuoso_without_or_with_wrong_credentials_is_a_clear_error(virtuoso: str, built: Any,
