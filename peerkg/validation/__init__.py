@@ -22,8 +22,14 @@ from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import curie, expand
-from peerkg.validation.context import (batch_store, entry_nodes, shipped_store, static_context, store_context,
-                                       working_graph)
+from peerkg.validation.context import (
+    batch_store,
+    entry_nodes,
+    shipped_store,
+    static_context,
+    store_context,
+    working_graph,
+)
 from peerkg.validation.places import result_property, to_problem
 from peerkg.validation.proposals import close_label_problems
 from peerkg.validation.quotes import DocumentTexts, check_quotes
