@@ -102,11 +102,13 @@ def write_scaled(out: Path, scale: int) -> int:
     return quads
 
 
-def new_entry_text(template: Path, ident: str, ref: int) -> str:
-    """A curated review entry as a new one: fresh id and reference number, the rest as curated."""
+def new_entry_text(template: Path, ident: str, ref: int, umbrella: str = UMBRELLA) -> str:
+    """A curated review entry as a new one: fresh id and reference numbers, included in `umbrella` (an entry
+    id: the curated graph's, or `cooper-2024-c0` in a graph written by `scaled`), the rest as curated."""
     data = yaml.safe_load(template.read_text("utf-8"))
     data["id"] = ident
     for inclusion in data.get("included_in", []):
+        inclusion["umbrella"] = umbrella
         inclusion["references"] = [ref + n for n in range(len(inclusion.get("references", [])))]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
@@ -116,13 +118,15 @@ def largest_review() -> Path:
     return max(files, key=lambda p: p.read_text("utf-8").count("- outcome:"))
 
 
-def write_new_entries(folder: Path, count: int, template: Path | None = None, first_ref: int = 900_000) -> list[Path]:
+def write_new_entries(folder: Path, count: int, template: Path | None = None, first_ref: int = 900_000,
+                      umbrella: str = UMBRELLA) -> list[Path]:
+    """`count` new review entries (copies of the largest curated review) in `folder`, included in `umbrella`."""
     folder.mkdir(parents=True, exist_ok=True)
     template = template or largest_review()
     paths = []
     for n in range(count):
         path = folder / f"new-{n}-2025.yaml"
-        path.write_text(new_entry_text(template, f"new-{n}-2025", first_ref + n), "utf-8")
+        path.write_text(new_entry_text(template, f"new-{n}-2025", first_ref + n, umbrella), "utf-8")
         paths.append(path)
     return paths
 

@@ -46,6 +46,12 @@ def value(sheet: str, column: str, new: object) -> Callable[[Any], None]:
     return change
 
 
+def ci_inverted(book: Any) -> None:
+    """The first finding's 95% CI bounds swapped (lower above upper)."""
+    lower, upper = cell_of(book["findings"], "effect.ci_lower"), cell_of(book["findings"], "effect.ci_upper")
+    lower.value, upper.value = upper.value, lower.value
+
+
 def with_saved_value(path: Path, coordinate: str, saved: str) -> None:
     """Adds the value Excel computes and saves (<v>) to a formula cell: openpyxl writes formulas without one."""
     out = io.BytesIO()
@@ -68,6 +74,7 @@ def main(filled: Path) -> None:
     variant(filled, invalid / "xlsx-date-in-text-column.xlsx",
             value("findings", "outcome_as_reported", datetime.datetime(2023, 3, 6)))
     variant(filled, invalid / "xlsx-boolean-in-text-column.xlsx", value("findings", "population_as_reported", True))
+    variant(filled, invalid / "xlsx-ci-inverted.xlsx", ci_inverted)
     variant(filled, invalid / "xlsx-merged-cells.xlsx", lambda book: book["findings"].merge_cells("A2:A3"))
     variant(filled, valid / "xlsx-percent-i2.xlsx", percent("effect.i2", 0.48, "0%"))
     variant(filled, valid / "xlsx-formula-citation.xlsx", value("papers", "citation", formula))

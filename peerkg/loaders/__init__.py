@@ -23,6 +23,7 @@ from peerkg.errors import InputError, Problem
 from peerkg.loaders.base import Entry, Link, LoadedFile, Place
 from peerkg.loaders.guard import check_entry, lookalikes
 from peerkg.loaders.rdf_entry import load_rdf
+from peerkg.loaders.shipped import shipped_document_iris
 from peerkg.loaders.workbook import load_workbook
 from peerkg.loaders.yaml_entry import load_yaml
 from peerkg.namespaces import expand
@@ -126,7 +127,8 @@ def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
     Every entry also passes the trust boundary (peerkg.loaders.guard: its own namespace only, a slug for an
     id and no look-alike of another, no imports, no control characters).
     A quote of a document its entry does not declare is resolved against the documents of the batch and
-    (`documents`, e.g. `peerkg.graph.store.document_iris` bound to a store) of the graph.
+    (`documents`, e.g. `peerkg.graph.store.document_iris` bound to a store) of the graph; without `documents`
+    (no store), against the documents the shipped curated data declares (peerkg.loaders.shipped).
     `progress(n, total, path)` is called before each path is read."""
     paths = list(paths)
     loaded = Loaded([str(p) for p in paths])
@@ -148,7 +150,8 @@ def read_entries(paths: Iterable[Path], holds: EntryLookup | None = None,
 def resolve_documents(entries: list[Entry], lookup: DocumentLookup | None) -> list[Problem]:
     """Points every quote of a document another entry declares at that document (prov:wasQuotedFrom its
     IRI, `{entry}/document/{id}`), found among the documents of `entries` and those `lookup` finds in the
-    graph; a document id found nowhere, or declared by several entries, is a problem of the quote."""
+    graph (without `lookup`: those the shipped curated data declares, peerkg.loaders.shipped); a document id
+    found nowhere, or declared by several entries, is a problem of the quote."""
     declared: dict[str, set[str]] = {}
     source_document, quoted = expand("pk:SourceDocument"), expand("prov:wasQuotedFrom")
     for entry in entries:
@@ -160,7 +163,7 @@ def resolve_documents(entries: list[Entry], lookup: DocumentLookup | None) -> li
         for ref in entry.documents:
             if ref.document not in cache:
                 cache[ref.document] = declared.get(ref.document, set()) | set(
-                    lookup(ref.document) if lookup is not None else [])
+                    (lookup or shipped_document_iris)(ref.document))
             found = sorted(cache[ref.document])
             if len(found) == 1:
                 entry.graph.remove((ref.source, quoted, None))

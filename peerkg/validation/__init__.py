@@ -22,7 +22,14 @@ from peerkg.graph.store import Store
 from peerkg.loaders import Entry, Loaded
 from peerkg.loaders.fieldmap import entry_format
 from peerkg.namespaces import curie, expand
-from peerkg.validation.context import batch_store, entry_nodes, static_context, store_context, working_graph
+from peerkg.validation.context import (
+    batch_store,
+    entry_nodes,
+    shipped_store,
+    static_context,
+    store_context,
+    working_graph,
+)
 from peerkg.validation.places import result_property, to_problem
 from peerkg.validation.proposals import close_label_problems
 from peerkg.validation.quotes import DocumentTexts, check_quotes
@@ -144,10 +151,13 @@ def validate(loaded: Loaded, store: Store | None = None, without: frozenset[str]
              folders: Sequence[Path] = ()) -> Report:
     """Every issue of what the loader door read, in one report: the loaders' problems (unreadable files,
     unknown keys, values of the wrong type, ids already used), then the shapes on each entry in its
-    context (the store if given, less its named graphs `without`, and the rest of the batch), then every
-    quote checked against its document's text copy (peerkg.validation.quotes; the copies of documents the
-    store holds are looked for in `folders`, default data/). Never changes the store."""
+    context (the store if given, less its named graphs `without`, and the rest of the batch; without a store,
+    the source documents and umbrella reviews of the shipped curated data, peerkg.validation.context.
+    shipped_store), then every quote checked against its document's text copy (peerkg.validation.quotes; the
+    copies of documents the store holds are looked for in `folders`, default data/). Never changes the store."""
     report = Report(loaded.files, loaded.entries, [Issue(p) for p in loaded.problems])
+    if store is None:
+        store = shipped_store()
     stores = [s for s in (store, batch_store(loaded.entries) if len(loaded.entries) > 1 else None)
               if s is not None]
     for entry in loaded.entries:

@@ -17,6 +17,7 @@ from rdflib.term import Node
 from peerkg import resources
 from peerkg.graph.store import Store, graph_names, memory_store, to_nquads, to_rdflib
 from peerkg.loaders import Entry
+from peerkg.loaders.shipped import shipped_facts
 from peerkg.namespaces import graph_name
 from peerkg.ontology import artifact_graphs
 
@@ -58,6 +59,15 @@ def store_context(store: Store, entry: Entry, without: frozenset[str] = frozense
             o = own.get((p, o.value), o)  # type: ignore[arg-type]
         graph.add((s, p, o))  # type: ignore[arg-type]
     return graph
+
+
+@cache
+def shipped_store() -> Store:
+    """An in-memory store of the shared facts of the shipped curated data (peerkg.loaders.shipped: its source
+    documents and umbrella reviews): what an entry checked without a store is validated against, so that it
+    may quote the umbrella review's documents and name the umbrella that includes it, as in the built graph.
+    Read only; built once per process."""
+    return memory_store(to_nquads(list(shipped_facts())))
 
 
 def batch_store(entries: list[Entry]) -> Store:
