@@ -193,3 +193,13 @@ def test_the_expected_conclusions_are_the_independent_reading_of_the_data() -> N
     kept = [line for line in (REPO / "queries" / "expected" / "conclusions.csv").read_text("utf-8").splitlines()
             if not line.startswith("#")]
     assert by_hand.splitlines() == kept
+
+
+def test_the_discussion_s_verdicts_agree_except_where_it_disagrees_with_its_results(built: Built) -> None:
+    found = {r["claim"]: (r["stated_verdict"], r["graph_verdict"], r["agrees"])
+             for r in rows("verdict-claims", store=built.store)}
+    assert len(found) == 15
+    assert {c for c, (_, _, agrees) in found.items() if not agrees} == {
+        "discussion-psychosis-symptoms", "discussion-length-of-stay", "discussion-patient-activation"}
+    assert found["discussion-length-of-stay"] == ("mixed", "no evidence of improvement", False)
+    assert found["discussion-psychosis-symptoms"] == ("mixed", "insufficient evidence", False)
