@@ -52,4 +52,6 @@ def test_twenty_clients_with_a_runaway_query_beside_them(base: str) -> None:
     assert not stats.failures, stats.failures[:5]
     assert len(stats.latencies) >= CLIENTS * 5
     assert runaways and all(status == 503 for status, _ in runaways)
-    assert all(took < TIME_LIMIT + 5 for _, took in runaways)
+    # stopped, not left running: the runaway query would otherwise never end; the margin (3x the limit) absorbs a
+    # loaded 2-core machine running the rest of the suite beside the 20 clients (it once took 11+ s there)
+    assert all(took < 3 * TIME_LIMIT for _, took in runaways)

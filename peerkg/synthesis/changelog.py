@@ -68,8 +68,11 @@ def change_quads(changes: Iterable[Change], moved: Iterable[Moved], by: str | No
     changes, moved = list(changes), list(moved)
     digest = hashlib.sha256(repr((stamp, changes)).encode("utf-8")).hexdigest()[:12]
     activity = f"<{base}change/{stamp}-{digest}>"
+    # whole seconds in the literal: engines write fractions of a second differently (Oxigraph 07:27:40.19033Z,
+    # Virtuoso 07:27:40.190330Z), and the IRI already tells two changes of one second apart
+    changed_at = at.strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [f"{activity} <{RDF_TYPE}> <{PROV}Activity> {graph} .",
-             f"{activity} <{PK}changedAt> {_literal(stamp, XSD + 'dateTime')} {graph} ."]
+             f"{activity} <{PK}changedAt> {_literal(changed_at, XSD + 'dateTime')} {graph} ."]
     if by:
         agent = f"<{base}agent/{hashlib.sha256(by.encode('utf-8')).hexdigest()[:12]}>"
         lines += [f"{activity} <{PROV}wasAssociatedWith> {agent} {graph} .",
