@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,20 @@ def extended_store(extended: Path) -> Any:
     from peerkg.graph.store import open_store
 
     return open_store(extended, read_only=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (installed by test_docs.install_chromium when missing), for
+    the tests that open a page: the query page of `peerkg serve`, the map, the report."""
+    from playwright.sync_api import sync_playwright
+    from test_docs import CHROMIUM, CHROMIUM_FLAGS, install_chromium
+
+    if not CHROMIUM.exists():
+        install_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

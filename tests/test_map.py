@@ -4,13 +4,11 @@ outcome x population cell of the `findings` query, and nothing else; the HTML wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO, Built
-from test_docs import CHROMIUM, CHROMIUM_FLAGS, install_chromium
 
 from peerkg.cli import main
 from peerkg.queries.run import rows
@@ -73,20 +71,6 @@ def test_an_unknown_format_is_refused_naming_the_file(built: Built, tmp_path: Pa
     out = tmp_path / "map.pdf"
     assert main(["--store", str(built.store), "--quiet", "map", "--out", str(out)]) == 2
     assert "map.pdf" in capsys.readouterr().err and not out.exists()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        install_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_html_map_opens_offline_in_a_browser(built: Built, drawn: dict[str, Path], browser: Any,

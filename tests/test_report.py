@@ -4,13 +4,11 @@ queries they name, checked in a real browser."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import REPO, Built
-from test_docs import CHROMIUM, CHROMIUM_FLAGS, install_chromium
 
 from peerkg.cli import main
 from peerkg.queries.run import rows
@@ -83,20 +81,6 @@ def test_the_report_is_self_contained(report: Path) -> None:
     page = report.read_text("utf-8")
     assert not re.findall(r'(?:src|href)="(?!#)[^"]*"', page)
     assert "<script" not in page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        install_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_report_opens_offline_in_a_browser(report: Path, browser: Any,

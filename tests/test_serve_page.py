@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from servers import peerkg_serve
-from test_docs import CHROMIUM, CHROMIUM_FLAGS, install_chromium
 from test_queries import EXPECTED, QUERY_FILES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,20 +26,6 @@ def base(built: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(built.store, copy)
     with peerkg_serve(copy) as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        install_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def expected_rows(name: str) -> list[dict[str, str]]:

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from peerkg.namespaces import entity_base, graph_name
+from peerkg.namespaces import entity_base, expand, graph_name, project_base
 
 CHANGES_GRAPH = graph_name("changes")
 LOG_FILE = "change-log.nq"
-PK = "https://w3id.org/peerkg/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+PK = project_base()
+PROV = str(expand("prov:"))
+RDF_TYPE = str(expand("rdf:type"))
+RDFS_LABEL = str(expand("rdfs:label"))
+XSD = str(expand("xsd:"))
 
 
 @dataclass(frozen=True)

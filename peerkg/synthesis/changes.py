@@ -15,13 +15,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from peerkg.graph.store import dump_nquads, memory_store
-from peerkg.namespaces import entity_base
+from peerkg.namespaces import entity_base, expand, project_base
 from peerkg.synthesis.conclusions import refresh_conclusions
 
 Rows = Callable[[str, dict[str, str] | None, ox.Store], list[dict[str, Any]]]
 COUNTED = ("reviews", "meta_analyses", "improvement", "no_effect", "mixed", "worsening", "against_active")
-PK = "https://w3id.org/peerkg/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PK = project_base()
+RDF_TYPE = str(expand("rdf:type"))
 
 
 @dataclass

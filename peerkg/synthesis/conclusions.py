@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from peerkg import resources
-from peerkg.namespaces import graph_name
+from peerkg.namespaces import expand, graph_name
 
 CONCLUSIONS_GRAPH = graph_name("conclusions")
 RULE_FILE = ("queries", "rules", "conclusions.rq")
@@ -48,4 +48,4 @@ def refresh_conclusions(store: ox.Store) -> int:
     return sum(1 for q in quads if q.predicate == RDF_TYPE)
 
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(str(expand("rdf:type")))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,10 +240,3 @@ and perspective).</p>
 </body></html>
 """
 
-
-def cell_index(data: MapData) -> dict[tuple[str, str], list[Mark]]:
-    """The marks of each (outcome, population) cell."""
-    index: dict[tuple[str, str], list[Mark]] = defaultdict(list)
-    for cell in data.cells:
-        index[(cell.outcome, cell.population)] = cell.marks
-    return dict(index)
