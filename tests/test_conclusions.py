@@ -203,3 +203,20 @@ def test_the_discussion_s_verdicts_agree_except_where_it_disagrees_with_its_resu
         "discussion-psychosis-symptoms", "discussion-length-of-stay", "discussion-patient-activation"}
     assert found["discussion-length-of-stay"] == ("mixed", "no evidence of improvement", False)
     assert found["discussion-psychosis-symptoms"] == ("mixed", "insufficient evidence", False)
+
+
+def _code_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def test_a_link_is_drawn_by_the_same_pattern_that_counts_the_finding() -> None:
+    """The rule states which findings a group counts twice, once to count them and once to link them
+    (prov:wasDerivedFrom): the two patterns, from the review and its finding to the finding counted, are the
+    same line for line, so a conclusion never counts one finding and links another."""
+    rule = (REPO / "queries" / "rules" / "conclusions.rq").read_text("utf-8")
+    start, end = "?review a pk:Review ; pk:hasFinding ?finding .", "AS ?counted)"
+    first = rule.index(start)
+    second = rule.index(start, first + 1)
+    counting = _code_lines(rule[first:rule.index(end, first) + len(end)])
+    linking = _code_lines(rule[second:rule.index(end, second) + len(end)])
+    assert len(counting) > 20 and counting == linking
