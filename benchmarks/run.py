@@ -53,6 +53,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 RDFLIB_SCALES = (1, 100)
+RDFLIB_LIMIT = 10.0  # seconds a stored query may take on rdflib before it is stopped (shown as >10)
+RDFLIB_BUDGET = 150.0  # seconds all the stored queries of one scale may take on rdflib together
 FULL_VALIDATION_SCALES = (1, 100)
 RELEASE_SCALES = (1,)
 
@@ -83,16 +85,24 @@ def work_bulk(nquads: str, store: str) -> None:
 
 
 def work_load(nquads: str, store: str) -> None:
-    """The same file loaded through peerkg (streaming into a store that replaces the old one)."""
-    from peerkg.graph.store import load_file, replaced_store
+    """The same file loaded through peerkg (streaming into a store that replaces the old one), then the
+    conclusions derived from it by the rule, as `peerkg build` does (timed apart)."""
+    from peerkg.graph.store import add_nquads, load_file, replaced_store
+    from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
+
+    timings: dict[str, float] = {}
 
     def load() -> int:
         with replaced_store(Path(store)) as target:
             load_file(target, Path(nquads))
+            timings["loaded"] = time.perf_counter()
+            add_nquads(target, as_nquads(derive_conclusions(target)))
+            timings["derived"] = time.perf_counter()
             return len(target)
 
-    seconds, size = _timed(load)
-    _emit(seconds=seconds, size=size)
+    started = time.perf_counter()
+    size = load()
+    _emit(seconds=timings["loaded"] - started, size=size, conclusions=timings["derived"] - timings["loaded"])
 
 
 def _rdflib_dataset(nquads: str) -> Any:
@@ -142,36 +152,85 @@ def _raw_rows(store: Any, text: str) -> int:
     return n
 
 
-def work_query(store: str, name: str, repeat: str) -> None:
-    """One stored query through peerkg's API and the same text on raw pyoxigraph, best of `repeat`."""
+def query_params(name: str, umbrella: str) -> list[dict[str, str]]:
+    """How a stored query is run: with its defaults (an optional parameter left out), and, when it has an
+    optional umbrella parameter, with it bound too. `umbrella` stands for the default umbrella review
+    cooper-2024, which the scaled graph holds under the id of its first copy."""
+    from peerkg.queries.catalogue import get
+
+    params = get(name).params.values()
+    defaults = {p.name: umbrella if p.default == UMBRELLA_DEFAULT else p.default for p in params if not p.optional}
+    bound = {p.name: umbrella for p in params if p.optional and p.type == "entry"}
+    return [defaults, {**defaults, **bound}] if bound else [defaults]
+
+
+UMBRELLA_DEFAULT = "cooper-2024"
+
+
+def query_labels(name: str, umbrella: str) -> list[str]:
+    """The table's name for each run of `query_params`: the query's name, then `name, umbrella=...`."""
+    return [name if n == 0 else f"{name}, umbrella={umbrella}" for n in range(len(query_params(name, umbrella)))]
+
+
+def work_query(store: str, name: str, repeat: str, umbrella: str) -> None:
+    """One stored query through peerkg's API and the same text (its parameters bound) on raw pyoxigraph,
+    best of `repeat`; once per way of running it (`query_params`)."""
     import pyoxigraph as ox
 
     from peerkg.queries.catalogue import get
+    from peerkg.queries.params import bind
     from peerkg.queries.run import rows
 
-    query = get(name)
-    params = {p.name: p.default for p in query.params.values() if not p.optional}  # an optional one left out
     target = ox.Store.read_only(store)
-    api, raw = [], []
-    size = 0
-    for _ in range(int(repeat)):
-        seconds, found = _timed(lambda: rows(name, params or None, store=target))
-        api.append(seconds)
-        size = len(found)
-        seconds, _ = _timed(lambda: _raw_rows(target, query.text))
-        raw.append(seconds)
-    _emit(seconds=min(api), reference=min(raw), size=size)
+    for params in query_params(name, umbrella):
+        text = bind(get(name), params, reparse=False)
+        api, raw = [], []
+        size = 0
+        for _ in range(int(repeat)):
+            seconds, found = _timed(lambda p=params: rows(name, p or None, store=target))
+            api.append(seconds)
+            size = len(found)
+            seconds, _ = _timed(lambda x=text: _raw_rows(target, x))
+            raw.append(seconds)
+        _emit(params=params, seconds=min(api), reference=min(raw), size=size)
 
 
-def work_rdflib_queries(nquads: str) -> None:
-    """Every stored query on rdflib's in-memory Dataset (its default graph the union of the named graphs)."""
-    from peerkg.queries.catalogue import stored_queries
+def work_rdflib_queries(nquads: str, umbrella: str, limit: str, budget: str) -> None:
+    """Every stored query (with its defaults, `query_params`) on rdflib's in-memory Dataset (its default graph
+    the union of the named graphs), each in a forked copy of this process stopped after `limit` seconds, all
+    of them within `budget` seconds (those not run are shown as stopped)."""
+    import select
+    import signal
+
+    from peerkg.queries.catalogue import get, stored_queries
+    from peerkg.queries.params import bind
 
     seconds, dataset = _timed(lambda: _rdflib_dataset(nquads))
     _emit(name="(load)", seconds=seconds)
-    for query in stored_queries().values():
-        seconds, found = _timed(lambda q=query: len(list(dataset.query(q.text))))
-        _emit(name=query.name, seconds=seconds, size=found)
+    deadline = time.monotonic() + float(budget)
+    for name in stored_queries():
+        text = bind(get(name), query_params(name, umbrella)[0], reparse=False)
+        wait = min(float(limit), deadline - time.monotonic())
+        if wait <= 0:
+            _emit(name=name, seconds=float("inf"))
+            continue
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:  # the copy: runs the query, writes its seconds and rows, leaves without clean-up
+            os.close(read_end)
+            took, found = _timed(lambda q=text: len(list(dataset.query(q))))
+            os.write(write_end, json.dumps([took, found]).encode())
+            os._exit(0)
+        os.close(write_end)
+        ready, _, _ = select.select([read_end], [], [], wait)
+        if ready:
+            took, found = json.loads(os.read(read_end, 1000) or b"[Infinity, null]")
+        else:
+            os.kill(child, signal.SIGKILL)
+            took, found = float("inf"), None
+        os.waitpid(child, 0)
+        os.close(read_end)
+        _emit(name=name, seconds=took, size=found)
 
 
 def work_entry_warm(store: str, entries: str) -> None:
@@ -328,13 +387,17 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
                       "curated", again, note="the last build's validation stands (same fingerprint)"))
     rows.append(fresh("start-up", "peerkg query counts", "curated",
                       [*peerkg, "query", "counts", "--store", str(curated / "store")]))
+    log("reason")
+    rows.append(reason_row(curated / "store", timeout))
     lines, _ = run_worker("export", str(curated / "store"), timeout=timeout)
     for line in lines:
         rows.append(Row("export", f"export --format {line['name']}", "curated", line["seconds"],
                         line["reference"], peak_mb=line["peak_mb"], note="reference: the store's N-Quads dump"))
 
-    # included in the umbrella review of the scaled graph's first copy, which every scale holds
-    new_entries = write_new_entries(work / "new", 6, umbrella=f"{UMBRELLA}-c0")
+    # the umbrella review of the scaled graph's first copy, which every scale holds: the new entries are
+    # included in it, and the stored queries run with it where they would run with cooper-2024
+    umbrella = f"{UMBRELLA}-c0"
+    new_entries = write_new_entries(work / "new", 6, umbrella=umbrella)
     query_rows: dict[tuple[str, int], Row] = {}
     full_validation: dict[int, float] = {}
     for scale in scales:
@@ -355,6 +418,9 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             row.reference = floor[0]["seconds"]
             row.note = f"reference: pyoxigraph bulk_load, peak {floor[0]['peak_mb']:.0f} MB"
         rows.append(row)
+        if loaded:
+            rows.append(Row("build", "derive the conclusions (queries/rules/conclusions.rq)", f"{scale}x",
+                            loaded[0]["conclusions"], note="as build, add and remove do"))
         if not ok:
             log(f"{scale}x: the store could not be loaded within the time limit; the rest of this scale is skipped")
             continue
@@ -373,14 +439,18 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             if only and name not in only:
                 continue
             log(f"{scale}x: query {name}")
-            lines, ok = run_worker("query", str(store), name, "3" if scale < 100 else "1", timeout=timeout)
-            row = Row("query", name, f"{scale}x", **_cells(lines, ok, timeout))
-            if lines:
-                row.reference = lines[0]["reference"]
-            query_rows[(name, scale)] = row
+            lines, ok = run_worker("query", str(store), name, "3" if scale < 100 else "1", umbrella,
+                                   timeout=timeout)
+            for params, label in zip(query_params(name, umbrella), query_labels(name, umbrella), strict=True):
+                line = next((x for x in lines if x["params"] == params), None)
+                row = Row("query", label, f"{scale}x", **_cells([line] if line else [], ok, timeout))
+                if line:
+                    row.reference = line["reference"]
+                query_rows[(label, scale)] = row
         if scale in RDFLIB_SCALES:
             log(f"{scale}x: rdflib")
-            lines, _ = run_worker("rdflib-queries", str(nquads), timeout=timeout * 4)
+            lines, _ = run_worker("rdflib-queries", str(nquads), umbrella, str(RDFLIB_LIMIT), str(RDFLIB_BUDGET),
+                                  timeout=RDFLIB_BUDGET + 600)
             for line in lines:
                 if (line["name"], scale) in query_rows:
                     query_rows[(line["name"], scale)].rdflib = line["seconds"]
@@ -402,18 +472,34 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
                           [*peerkg, "--quiet", "add", str(new_entries[-1]), "--store", str(store)], repeat=1))
         shutil.rmtree(store, ignore_errors=True)
         nquads.unlink()
-    for name in stored_queries():
+    for label in (label for name in stored_queries() for label in query_labels(name, umbrella)):
         for scale in scales:
-            row = query_rows.get((name, scale))
+            row = query_rows.get((label, scale))
             if row is None:
                 continue
-            if scale == 1000 and (name, 100) in query_rows:
-                before = query_rows[(name, 100)].seconds
+            if scale == 1000 and (label, 100) in query_rows:
+                before = query_rows[(label, 100)].seconds
                 if before and row.seconds and before != float("inf"):
                     row.growth = row.seconds / before
             rows.append(row)
     rows.extend(serve_rows(work, serve_seconds))
     return rows
+
+
+def reason_row(store: Path, timeout: float) -> Row:
+    """`peerkg reason` (HermiT through owlready2 and Java) on the curated store, in a fresh process: its
+    seconds and the progress lines it wrote."""
+    command = [*peerkg_command(), "reason", "--store", str(store)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=max(timeout, 120))
+    except subprocess.TimeoutExpired:
+        return Row("reason", "peerkg reason, curated (fresh process)", "curated", float("inf"))
+    seconds = time.perf_counter() - started
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    note = f"exit {done.returncode}; {len(lines)} progress line(s) on stderr"
+    return Row("reason", "peerkg reason, curated (fresh process)", "curated", seconds, note=note)
 
 
 def serve_rows(work: Path, seconds: float = 5.0) -> list[Row]:
@@ -474,7 +560,7 @@ def table(rows: list[Row], timeout: float) -> str:
             assert r.seconds is not None
             r.note = (r.note + "; " if r.note else "") + f"{r.size / r.seconds:,.0f} quads/s"
         cells = [r.section, r.what, r.scale, _seconds(r.seconds, timeout), _seconds(r.reference, timeout), ratio,
-                 _seconds(r.rdflib, timeout * 4), f"{r.size:,}" if r.size is not None else "",
+                 _seconds(r.rdflib, RDFLIB_LIMIT), f"{r.size:,}" if r.size is not None else "",
                  f"{r.growth:.1f}x" if r.growth is not None else "",
                  f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "", r.note]
         lines.append("| " + " | ".join(cells) + " |")
@@ -498,7 +584,8 @@ def main() -> None:
                         help="how long the HTTP clients of the serve rows run, each (default 5)")
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scales (default 1,100,1000)")
     parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds after which a step is stopped and shown as >T (default 60; rdflib gets 4x)")
+                        help="seconds after which a step is stopped and shown as >T (default 60; on rdflib each "
+                             "query gets 10 s, all of them 150 s)")
     parser.add_argument("--queries", default="",
                         help="comma-separated stored queries to time (default: every stored query)")
     parser.add_argument("--work", type=Path, default=None,
