@@ -184,6 +184,41 @@ def test_add_and_remove_refresh_the_conclusions(built: Built, tmp_path: Path) ->
     assert again == before
 
 
+def _conclusions_graph(store: ox.Store) -> set[str]:
+    return {str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(CONCLUSIONS_GRAPH))}
+
+
+def test_add_and_remove_redraw_only_the_outcomes_they_change_and_agree_with_a_full_derivation(
+        built: Built, tmp_path: Path) -> None:
+    """`add` and `remove` redraw the conclusions on the outcomes of the entries they change (at 1,000x the
+    curated graph a full derivation takes a minute); whatever they leave must be what the rule draws from the
+    whole graph. Pfeiffer 2011 reports on depression, which tests/valid/new-review.yaml (recovery and hope, its
+    two `outcome:` lines) does not."""
+    from peerkg.commands.add import add_files
+    from peerkg.commands.workspace import remove_entries
+    from peerkg.synthesis.conclusions import outcomes_in
+
+    store = tmp_path / "store"
+    shutil.copytree(built.store, store)
+    pfeiffer = REPO / "tests" / "real-reviews" / "pfeiffer-2011.yaml"
+    for step in ("add", "add another", "replace", "remove"):
+        if step == "add":
+            assert add_files([pfeiffer], store)[0].conforms
+        elif step == "add another":
+            assert add_files([REPO / "tests" / "valid" / "new-review.yaml"], store)[0].conforms
+        elif step == "replace":
+            assert add_files([pfeiffer], store, replace=True)[0].conforms
+        else:
+            remove_entries(["pfeiffer-2011"], store)
+        opened = ox.Store.read_only(str(store))
+        kept = _conclusions_graph(opened)
+        assert kept == {str(q) for q in derive_conclusions(opened)}, step
+        del opened
+    opened = ox.Store.read_only(str(store))
+    assert outcomes_in(opened, ["https://w3id.org/peerkg/graph/entry/new-2023"]) == {
+        "https://w3id.org/peerkg/vocab/outcome/recovery", "https://w3id.org/peerkg/vocab/outcome/hope"}
+
+
 def test_the_expected_conclusions_are_the_independent_reading_of_the_data() -> None:
     import subprocess
     import sys
@@ -220,3 +255,18 @@ def test_a_link_is_drawn_by_the_same_pattern_that_counts_the_finding() -> None:
     counting = _code_lines(rule[first:rule.index(end, first) + len(end)])
     linking = _code_lines(rule[second:rule.index(end, second) + len(end)])
     assert len(counting) > 20 and counting == linking
+
+
+def test_an_entry_that_grows_a_hierarchy_redraws_every_conclusion() -> None:
+    """A proposed comparator narrower than active treatment changes which findings of other entries count
+    (rule item 2): then no conclusion is safe from the change, and `add` redraws them all."""
+    from peerkg.synthesis.conclusions import outcomes_in
+
+    store = ox.Store()
+    graph = "https://w3id.org/peerkg/graph/entry/x-2025"
+    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ "
+                 "<https://w3id.org/peerkg/id/x-2025/comparator/peer-cbt> "
+                 "<http://www.w3.org/2004/02/skos/core#broader> "
+                 "<https://w3id.org/peerkg/vocab/comparator/active-treatment> } }")
+    assert outcomes_in(store, [graph]) is None
+    assert outcomes_in(store, []) == set()

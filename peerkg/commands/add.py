@@ -44,7 +44,7 @@ from peerkg.progress import Progress, quiet
 from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, moved_verdicts
 from peerkg.synthesis.changes import Changes
-from peerkg.synthesis.conclusions import refresh_conclusions
+from peerkg.synthesis.conclusions import outcomes_in, refresh_conclusions
 from peerkg.validation import Report, validate
 
 # What `add` counts for each entry: the kinds of record a curator recognises, by their class.
@@ -175,6 +175,8 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
         progress(f"writing {sum(len(g) for _, g in graphs):,} triples of {len(graphs)} entries to the store")
         copies = staged_copies(report.entries, path)
         verdicts_before = rows("conclusions", store=store)
+        names = [name for name, _ in graphs]
+        outcomes_before = outcomes_in(store, names)  # of the entries replaced
         aside = write_copies(copies, list(replaced.values()))
         try:
             if replaced:
@@ -182,7 +184,9 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
                 store.flush()
             else:
                 add_nquads(store, to_nquads(graphs))
-            refresh_conclusions(store)
+            outcomes_after = outcomes_in(store, names)
+            refresh_conclusions(store, None if outcomes_before is None or outcomes_after is None
+                                else outcomes_before | outcomes_after)
         except (StoreError, OSError, ValueError, SyntaxError) as exc:
             restore(copies, aside)
             raise StoreError(f"the store was not changed: {exc}") from None

@@ -24,7 +24,7 @@ from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entity_base, entry_graph_name, expand
 from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, Moved, append_to_log, change_quads, moved_verdicts
-from peerkg.synthesis.conclusions import refresh_conclusions
+from peerkg.synthesis.conclusions import outcomes_in, refresh_conclusions
 
 ENTRIES_FOLDER = "entries"
 
@@ -178,9 +178,10 @@ def remove_entries(ids: list[str], store_path: Path | None = None, by: str | Non
         aside = write_copies([], files + texts)
         try:
             verdicts_before = rows("conclusions", store=store)
+            outcomes = outcomes_in(store, [entry_graph_name(i) for i in ids])
             drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
             store.update(drop)
-            refresh_conclusions(store)
+            refresh_conclusions(store, outcomes)
             store.flush()
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             restore([], aside)
