@@ -10,18 +10,24 @@ k times, one umbrella review per 100 copies), then measured, each step in a fres
 memory is its own, and a step that runs past --timeout seconds is stopped and shown as `>T`):
 
 - build: the N-Quads loaded through peerkg (`peerkg.graph.store.load_file`, streaming) beside pyoxigraph's
-  own bulk load of the same file (the floor); full SHACL validation of the whole graph; the release files.
-  The curated graph is also built by `peerkg build` itself (phases from its progress lines).
-- query: each stored query through peerkg's API (`peerkg.queries.rows`, parameters bound to their defaults
-  where it has any) beside the same SPARQL on raw pyoxigraph over the same store (every cell read), and on
-  rdflib's in-memory Dataset (union default graph) at 1x and 100x; the ratio to raw pyoxigraph; the growth
-  from 100x to 1,000x.
+  own bulk load of the same file (the floor), then the conclusions derived by the rule as `build` does; full
+  SHACL validation of the whole graph; the release files. The curated graph is also built by `peerkg build`
+  itself (phases from its progress lines).
+- query: each stored query through peerkg's API (`peerkg.queries.rows`) beside the same SPARQL on raw
+  pyoxigraph over the same store (every cell read): once with its defaults (an optional parameter left out),
+  and once more with the umbrella review bound where that parameter is optional. The scaled graph holds the
+  curated umbrella review as `cooper-2024-c0`, which stands in for the default `cooper-2024`. On rdflib's
+  in-memory Dataset (union default graph) at 1x and 100x, each query in a forked copy of the loaded process,
+  stopped after 10 s (150 s for all of them). The ratio to raw pyoxigraph; the growth from 100x to 1,000x.
 - entry: `peerkg validate` and `peerkg add` of one new entry in a fresh process, and warm (in-process
-  incremental validation, median of 4 new entries); the full re-validation's ratio to the warm one.
+  incremental validation, median of 5 new entries after a first one); the full re-validation's ratio to the
+  warm one.
 - export: each format of the curated store beside the store's own N-Quads dump.
 - start-up: `python -c "import peerkg"`, `peerkg --help`, `peerkg query counts` in fresh processes (best of 3).
   Every fresh-process row notes its CPU seconds (user + system): on a shared machine the wall time also
   holds the wait for a core.
+- reason: `peerkg reason` on the curated store in a fresh process (HermiT through Java), with the number of
+  progress lines it wrote.
 - serve: `peerkg serve` on the curated graph, every stored query over HTTP with 1 and 20 clients (p50, p95).
 
 Columns: seconds through peerkg, seconds of the reference (raw pyoxigraph, the bulk loader, the store's dump,
