@@ -327,31 +327,37 @@ def run_worker(name: str, *args: str, timeout: float) -> tuple[list[dict[str, An
     return lines, finished
 
 
-CPU: dict[str, float] = {}  # command line -> CPU seconds (user + system) of the run with the best wall time
+CPU: dict[str, tuple[float, float]] = {}  # command line -> (CPU s, user + system; peak MB) of its best run
 
 
 def wall(command: list[str], repeat: int = 3, cwd: Path | None = None) -> float:
-    """The best wall-clock seconds of `command` in a fresh process over `repeat` runs (its CPU seconds, user
-    and system, kept in CPU: on a shared machine the wall time also holds the wait for a core)."""
+    """The best wall-clock seconds of `command` in a fresh process over `repeat` runs; that run's CPU seconds
+    (user and system: on a shared machine the wall time also holds the wait for a core) and peak memory kept
+    in CPU, read from the process's own resource usage (os.wait4)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     best = float("inf")
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+        assert process.stderr is not None
+        err = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, command, stderr=err)
         if seconds < best:
             best = seconds
-            CPU[" ".join(command)] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            CPU[" ".join(command)] = (usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
     return best
 
 
 def fresh(section: str, what: str, scale: str, command: list[str], repeat: int = 3, note: str = "") -> Row:
-    """A row for `command` run in a fresh process: best wall time, its CPU time in the note."""
+    """A row for `command` run in a fresh process: best wall time, its peak memory, its CPU time in the note."""
     seconds = wall(command, repeat)
-    cpu = f"cpu {CPU[' '.join(command)]:.2f}s"
-    return Row(section, what, scale, seconds, note=f"{note}; {cpu}" if note else cpu)
+    cpu, peak = CPU[" ".join(command)]
+    return Row(section, what, scale, seconds, peak_mb=peak,
+               note=f"{note}; cpu {cpu:.2f}s" if note else f"cpu {cpu:.2f}s")
 
 
 def peerkg_command() -> list[str]:
