@@ -44,7 +44,7 @@ from peerkg.progress import Progress, quiet
 from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, moved_verdicts
 from peerkg.synthesis.changes import Changes
-from peerkg.synthesis.conclusions import outcomes_in, refresh_conclusions
+from peerkg.synthesis.conclusions import add_to_conclusions, outcomes_in, refresh_conclusions
 from peerkg.validation import Report, validate
 
 # What `add` counts for each entry: the kinds of record a curator recognises, by their class.
@@ -185,8 +185,11 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
             else:
                 add_nquads(store, to_nquads(graphs))
             outcomes_after = outcomes_in(store, names)
-            refresh_conclusions(store, None if outcomes_before is None or outcomes_after is None
-                                else outcomes_before | outcomes_after)
+            if replaced or outcomes_after is None:
+                refresh_conclusions(store, None if outcomes_before is None or outcomes_after is None
+                                    else outcomes_before | outcomes_after)
+            else:  # new reviews only: added to the conclusions drawn before
+                add_to_conclusions(store, [str(e.subject) for e in report.entries])
         except (StoreError, OSError, ValueError, SyntaxError) as exc:
             restore(copies, aside)
             raise StoreError(f"the store was not changed: {exc}") from None

@@ -24,22 +24,32 @@ def rule_text() -> str:
     return resources.path(*RULE_FILE).read_text("utf-8")
 
 
-def derive_conclusions(store: ox.Store, outcomes: Collection[str] | None = None) -> list[ox.Quad]:
+def derive_conclusions(store: ox.Store, outcomes: Collection[str] | None = None,
+                       new_reviews: Collection[str] | None = None) -> list[ox.Quad]:
     """The conclusions the rule draws from the findings in `store` (its named graphs seen as one), as quads of
     the graph `graph/conclusions`, sorted (the same store gives the same list): on every outcome, or only on
-    `outcomes` (IRIs; the rule's `VALUES ?outcome` blocks bound to them). The old conclusions graph is not
-    read: the rule starts from reviews and their findings only."""
+    `outcomes` (IRIs; the rule's `VALUES ?outcome` blocks bound to them). With `new_reviews` (IRIs of reviews
+    in the store that the conclusions drawn before do not count yet), the rule adds those reviews to the
+    conclusions kept in the store instead of reading every review again (its ?adding_to_drawn branch): every
+    conclusion, and the links of the new reviews' findings. Otherwise the old conclusions graph is not read:
+    the rule starts from reviews and their findings only."""
     graph = ox.NamedNode(CONCLUSIONS_GRAPH)
     text = rule_text()
     if outcomes is not None:
         text = text.replace(EVERY_OUTCOME, "VALUES ?outcome { " + " ".join(f"<{o}>" for o in sorted(outcomes)) + " }")
+    if new_reviews is not None:
+        text = text.replace(EVERY_REVIEW, "VALUES ?review { " + " ".join(f"<{r}>" for r in sorted(new_reviews)) + " }")
+        text = text.replace(NOT_ADDING, "VALUES ?adding_to_drawn { true }")
     derived = store.query(text, use_default_graph_as_union=True)
     assert isinstance(derived, ox.QueryTriples)
     quads = {ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived}
     return sorted(quads, key=str)
 
 
-EVERY_OUTCOME = "VALUES ?outcome { UNDEF }"  # in the rule: the outcomes it draws conclusions on
+# the rule's VALUES blocks, as it states them for `build` (every outcome, every review, drawn afresh)
+EVERY_OUTCOME = "VALUES ?outcome { UNDEF }"
+EVERY_REVIEW = "VALUES ?review { UNDEF }"
+NOT_ADDING = "VALUES ?adding_to_drawn { UNDEF }"
 
 
 def as_nquads(quads: list[ox.Quad]) -> str:
@@ -89,4 +99,26 @@ def refresh_conclusions(store: ox.Store, outcomes: Collection[str] | None = None
     return sum(1 for q in quads if q.predicate == RDF_TYPE)
 
 
+def add_to_conclusions(store: ox.Store, new_reviews: Collection[str]) -> int:
+    """Adds the reviews `new_reviews` (IRIs of reviews now in the store, which the conclusions in the store do
+    not count yet: `add` of new entries that grow no hierarchy) to the conclusions, in one transaction: each
+    conclusion's counts, bests and verdict are drawn again from what it held and what the new reviews add,
+    and the links of the new reviews' findings are added; the other links stay. The work grows with the
+    conclusions and the new reviews, not with the graph. Returns the number of conclusions. Raises OSError or
+    ValueError from the store."""
+    if not new_reviews:
+        return 0
+    quads = derive_conclusions(store, new_reviews=new_reviews)
+    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    # what a conclusion states besides its links, by property (each found through the store's index): every
+    # conclusion drawn before is drawn again with at least the properties it had (counts and bests only grow)
+    links = {ox.NamedNode(str(expand(p))) for p in LINKS}
+    stated = " ".join(sorted(str(p) for p in {q.predicate for q in quads} - links))
+    store.update(f"DELETE {{ GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} "
+                 f"WHERE {{ VALUES ?p {{ {stated} }} GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH <{CONCLUSIONS_GRAPH}> {{\n{triples}\n}} }}")
+    return sum(1 for q in quads if q.predicate == RDF_TYPE)
+
+
+LINKS = ("prov:wasDerivedFrom", "pk:activeComparatorFinding")  # a conclusion's links to the findings it reads
 RDF_TYPE = ox.NamedNode(str(expand("rdf:type")))
