@@ -90,16 +90,21 @@ class _PreparedQueries(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def run_shapes(data: Graph, shapes: Graph | None = None) -> tuple[list[ShapeResult], Graph]:
+def run_shapes(data: Graph, shapes: Graph | None = None, fast: bool = True) -> tuple[list[ShapeResult], Graph]:
     """Every SHACL result of `data` (violations, warnings, infos), sorted by focus node and rule, and
-    pySHACL's results graph. `shapes` defaults to the shapes for entries. Never changes `data`."""
+    pySHACL's results graph. `shapes` defaults to the shapes for entries. `fast`: through
+    peerkg.validation.fastpath (same results, no text report, no thrown-away branch results). Never changes
+    `data`."""
     from pyshacl import Validator
     from pyshacl.graph_abstraction import DataGraph
+
+    from peerkg.validation.fastpath import fast_results
 
     view = _PreparedQueries(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
     validator = Validator(DataGraph.from_rdflib(view), shacl_graph=shapes or shapes_graph(),
                           options={"allow_warnings": True, "allow_infos": True})
-    _, report, _ = validator.run()  # type: ignore[no-untyped-call]
+    with fast_results(fast):
+        _, report, _ = validator.run()  # type: ignore[no-untyped-call]
     return parse_results(report), report
 
 
