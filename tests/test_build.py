@@ -51,15 +51,15 @@ def test_a_rebuild_of_the_same_graph_skips_validation_and_a_changed_graph_is_val
     import shutil
 
     from peerkg.commands import build as build_module
-    from peerkg.validation import validate_graph
+    from peerkg.validation import start_validate_graph
 
     calls: list[int] = []
 
     def counted(graphs):  # type: ignore[no-untyped-def]
         calls.append(len(graphs))
-        validate_graph(graphs)
+        return start_validate_graph(graphs)
 
-    monkeypatch.setattr(build_module, "validate_graph", counted)
+    monkeypatch.setattr(build_module, "start_validate_graph", counted)
     store = tmp_path / "store"
     build(store, None)
     assert len(calls) == 1 and (store / build_module.VALIDATED_FILE).is_file()
@@ -88,3 +88,29 @@ def test_release_lines_are_the_whole_dataset_canonicalised(built: Built, store) 
     expected = sorted({escape_line_breaks(line) for line in lines if line})
     assert canonical_nquad_lines(dump, as_oxigraph_writes=True) == expected
     assert canonical_nquad_lines(dump.decode()) == expected
+
+
+def test_a_build_whose_entry_breaks_a_shape_keeps_the_old_store_and_release(tmp_path: Path) -> None:
+    # the shapes run in a second process while the new store is written: their verdict still decides
+    import shutil
+
+    from conftest import REPO
+
+    from peerkg.errors import InputError
+    from peerkg.graph.store import dump_nquads_bytes, open_store
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data, symlinks=True)
+    store, release = tmp_path / "store", tmp_path / "release"
+    build(store, release, data_dir=data)
+    before = dump_nquads_bytes(open_store(store, read_only=True), store)
+    released = {p.name: p.read_bytes() for p in release.iterdir()}
+    # ci_lower above ci_upper and above the estimate (tests/invalid/cases.yaml)
+    shutil.copy(REPO / "tests" / "invalid" / "ci-inverted.yaml", data)
+    with pytest.raises(InputError) as failed:
+        build(store, release, data_dir=data)
+    rules = {(p.rule, p.field) for p in failed.value.problems}
+    assert ("EffectEstimate-ci-lower-not-above-ci-upper", "pk:ciLower") in rules
+    assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == released
+    assert not store.with_name("store.new").exists()

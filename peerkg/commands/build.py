@@ -13,7 +13,7 @@ from rdflib import Graph
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
 from peerkg.errors import InputError, Problem
-from peerkg.graph.release import write_release
+from peerkg.graph.release import release_texts, write_texts
 from peerkg.graph.store import Store, add_nquads, filling_folder, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, read_entries
 from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
@@ -22,7 +22,7 @@ from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
 from peerkg.synthesis.changelog import log_file
 from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
-from peerkg.validation import validate_graph
+from peerkg.validation import start_validate_graph
 from peerkg.validation.quotes import DocumentTexts, check_quotes
 
 
@@ -154,23 +154,36 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     graphs.append((graph_name("queries"), catalogue_graph()))
     nquads = to_nquads(graphs) + change_log(store_path)
     fingerprint = validation_fingerprint(nquads)
+    verdict = None
     if fingerprint != validated_fingerprint(store_path):
-        progress("validating entries against the shapes")
-        validate_graph(graphs)
-    progress("writing the store")
-    with replaced_store(store_path) as store:
-        add_nquads(store, nquads)
-        progress("deriving the conclusions (queries/rules/conclusions.rq)")
-        conclusions = as_nquads(derive_conclusions(store))
-        add_nquads(store, conclusions)
-        filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
-        found = counts(store)
-        written: list[Path] = []
-        if release_dir is not None:
-            progress("writing release files")
-            # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
-            # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
-            written = write_release(nquads + conclusions, release_dir)
+        progress("validating entries against the shapes (in a second process, while the store is written)")
+        verdict = start_validate_graph(graphs)
+    try:
+        progress("writing the store")
+        with replaced_store(store_path) as store:
+            add_nquads(store, nquads)
+            progress("deriving the conclusions (queries/rules/conclusions.rq)")
+            conclusions = as_nquads(derive_conclusions(store))
+            add_nquads(store, conclusions)
+            found = counts(store)
+            texts: dict[str, str] = {}
+            if release_dir is not None:
+                progress("making the release files")
+                # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
+                # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
+                texts = release_texts(nquads + conclusions)
+            if verdict is not None:
+                progress("waiting for the validation")
+                verdict.wait()  # InputError: the new store is thrown away, no release file is written
+                verdict = None
+            filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
+    finally:
+        if verdict is not None:
+            verdict.cancel()
+    written: list[Path] = []
+    if release_dir is not None:
+        progress("writing release files")
+        written = write_texts(texts, release_dir)
     return BuildSummary(found, time.perf_counter() - started, store_path, written,
                         [(str(data_dir or resources.path("data")), len(curated)),
                          (str(workspace_folder(store_path)), len(added))])

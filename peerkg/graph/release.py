@@ -42,9 +42,15 @@ def release_texts(nquads: str | bytes, formats: tuple[str, ...] = RELEASE_FORMAT
 
 def write_release(nquads: str | bytes, folder: Path) -> list[Path]:
     """Writes `peerkg.ttl`, `.nt`, `.jsonld` and `.trig` of the graph into `folder`; returns their paths."""
+    return write_texts(release_texts(nquads), folder)
+
+
+def write_texts(texts: dict[str, str], folder: Path) -> list[Path]:
+    """Writes the release texts (format -> text, as `release_texts` makes them) into `folder` as
+    `peerkg.<format>`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
-    for fmt, text in release_texts(nquads).items():
+    for fmt, text in texts.items():
         path = folder / f"peerkg.{fmt}"
         path.write_bytes(text.encode("utf-8"))
         files.append(path)
