@@ -114,3 +114,35 @@ def test_a_build_whose_entry_breaks_a_shape_keeps_the_old_store_and_release(tmp_
     assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
     assert {p.name: p.read_bytes() for p in release.iterdir()} == released
     assert not store.with_name("store.new").exists()
+
+
+def test_the_export_cuts_graph_names_off_lines_as_parsing_them_would(built: Built, store) -> None:  # type: ignore[no-untyped-def]
+    # `named_only` (every quad in a named graph) makes the union and the TriG by cutting the last term off
+    # each line; the reference parses and writes the lines with pyoxigraph
+    from peerkg.graph.release import RELEASE_FORMATS, release_texts
+    from peerkg.graph.store import dump_nquads_bytes
+
+    dump = dump_nquads_bytes(store)
+    fast = release_texts(dump, as_oxigraph_writes=True, named_only=True)
+    assert fast == release_texts(dump, as_oxigraph_writes=True)
+    assert set(fast) == set(RELEASE_FORMATS)
+
+
+def test_the_export_of_a_store_with_a_default_graph_keeps_its_triples(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from peerkg.commands.export import export_store
+
+    quads = ('<urn:s> <urn:p> "a <urn:x> b" .\n'  # in the default graph, a literal with an IRI-like part
+             '<urn:s> <urn:p> <urn:o> <urn:g> .\n'
+             '<urn:s> <urn:p> <urn:o> .\n'
+             '_:b <urn:p> "x y" <urn:g> .\n')
+    target = ox.Store(str(tmp_path / "store"))
+    target.load(quads.encode(), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    del target
+    nt = export_store(tmp_path / "store", "nt")
+    assert nt.splitlines() == sorted(['<urn:s> <urn:p> "a <urn:x> b" .', '<urn:s> <urn:p> <urn:o> .',
+                                      '_:c14n0 <urn:p> "x y" .'])
+    trig = export_store(tmp_path / "store", "trig")
+    assert len(ox.Dataset(ox.parse(trig, format=ox.RdfFormat.TRIG))) == 4
