@@ -98,9 +98,11 @@ def test_a_build_whose_entry_breaks_a_shape_keeps_the_old_store_and_release(tmp_
 
     from peerkg.errors import InputError
     from peerkg.graph.store import dump_nquads_bytes, open_store
+    from peerkg.validation.quotes import NOT_FOUND
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data, symlinks=True)
+    shutil.copytree(REPO / "sources", tmp_path / "sources", symlinks=True)  # the text copies of the documents
     store, release = tmp_path / "store", tmp_path / "release"
     build(store, release, data_dir=data)
     before = dump_nquads_bytes(open_store(store, read_only=True), store)
@@ -114,6 +116,16 @@ def test_a_build_whose_entry_breaks_a_shape_keeps_the_old_store_and_release(tmp_
     assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
     assert {p.name: p.read_bytes() for p in release.iterdir()} == released
     assert not store.with_name("store.new").exists()
+    # a quote not in its document's text (checked while the shapes run): the same, and the quote is named
+    (data / "ci-inverted.yaml").unlink()
+    entry = data / "akerblom-2023.yaml"
+    entry.write_text(entry.read_text("utf-8").replace('quote: "6 were scoping reviews"',
+                                                      'quote: "6 were umbrella reviews"'), "utf-8")
+    with pytest.raises(InputError) as failed:
+        build(store, release, data_dir=data)
+    assert [(p.entry, p.rule) for p in failed.value.problems] == [("akerblom-2023", NOT_FOUND)]
+    assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == released
 
 
 def test_the_export_cuts_graph_names_off_lines_as_parsing_them_would(built: Built, store) -> None:  # type: ignore[no-untyped-def]

@@ -32,19 +32,25 @@ def entry_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES)
 
 
-def load_entries(paths: list[Path], progress: Progress = quiet) -> list[Entry]:
+def load_entries(paths: list[Path], progress: Progress = quiet, quotes: bool = True) -> list[Entry]:
     """Every entry of `paths`, read through the loader door, its quotes checked against the text copies of
-    their documents; raises InputError with every problem of all of them (the loaders', ids used twice,
-    quotes not found)."""
+    their documents (unless `quotes` is false: then `check_entry_quotes` must follow); raises InputError with
+    every problem of all of them (the loaders', ids used twice, quotes not found)."""
     loaded = read_entries(paths, progress=lambda n, total, path: progress(f"loading entries {n}/{total}: "
                                                                           f"{path.name}"))
     loaded.raise_problems()
+    if quotes:
+        check_entry_quotes(loaded.entries, progress)
+    return loaded.entries
+
+
+def check_entry_quotes(entries: list[Entry], progress: Progress = quiet) -> None:
+    """Raises InputError naming every quote of `entries` not found in the text copy of its document."""
     progress("checking quotes against the text copies of their documents")
-    texts = DocumentTexts(loaded.entries)
-    missing = [p for p, severity in check_quotes(loaded.entries, texts) if severity == "violation"]
+    texts = DocumentTexts(entries)
+    missing = [p for p, severity in check_quotes(entries, texts) if severity == "violation"]
     if missing:
         raise InputError(missing)
-    return loaded.entries
 
 
 def entry_graphs(entries: list[Entry]) -> list[tuple[str, Graph]]:
@@ -143,13 +149,15 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     the entries a review team added (kept in the workspace beside the store, peerkg.commands.workspace);
     validated with the shapes (skipped when the store at `store_path` was built from a graph of the same
     `validation_fingerprint`: same graph, same shapes, same verdict); then release files into `release_dir`
-    unless it is None.
+    unless it is None. The shapes run in a second process (`start_validate_graph`) while the quotes are
+    checked and the new store and the release texts are made; the new store replaces the old one, and the
+    release files are written, only once their verdict is in.
     Raises InputError (entries that cannot be read or break a shape) or StoreError."""
     started = time.perf_counter()
     progress("loading ontology and vocabularies")
     graphs = artifact_graphs()
     curated, added = entry_files(data_dir), kept_files(store_path)
-    entries = load_entries(curated + added, progress)
+    entries = load_entries(curated + added, progress, quotes=False)
     graphs += entry_graphs(entries)
     graphs.append((graph_name("queries"), catalogue_graph()))
     nquads = to_nquads(graphs) + change_log(store_path)
@@ -159,6 +167,7 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
         progress("validating entries against the shapes (in a second process, while the store is written)")
         verdict = start_validate_graph(graphs)
     try:
+        check_entry_quotes(entries, progress)  # meanwhile, the shapes run
         progress("writing the store")
         with replaced_store(store_path) as store:
             add_nquads(store, nquads)
