@@ -14,7 +14,7 @@ from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
 from peerkg.errors import InputError, Problem
 from peerkg.graph.release import release_texts, write_texts
-from peerkg.graph.store import Store, add_nquads, filling_folder, replaced_store, to_nquads
+from peerkg.graph.store import Store, add_nquads, bulk_add_nquads, filling_folder, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, read_entries
 from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
@@ -170,7 +170,7 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
         check_entry_quotes(entries, progress)  # meanwhile, the shapes run
         progress("writing the store")
         with replaced_store(store_path) as store:
-            add_nquads(store, nquads)
+            bulk_add_nquads(store, nquads)  # a fresh store, kept only if the block finishes
             progress("deriving the conclusions (queries/rules/conclusions.rq)")
             conclusions = as_nquads(derive_conclusions(store))
             add_nquads(store, conclusions)
@@ -180,7 +180,8 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
                 progress("making the release files")
                 # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
                 # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
-                texts = release_texts(nquads + conclusions)
+                named_only = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+                texts = release_texts(nquads + conclusions, named_only=named_only)
             if verdict is not None:
                 progress("waiting for the validation")
                 verdict.wait()  # InputError: the new store is thrown away, no release file is written

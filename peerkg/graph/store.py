@@ -241,6 +241,17 @@ def add_nquads(store: ox.Store, nquads: str) -> None:
         raise StoreError(f"the store was not changed: {exc}") from None
 
 
+def bulk_add_nquads(store: ox.Store, nquads: str) -> None:
+    """Adds quads with pyoxigraph's bulk loader (about half the time of `add_nquads` on a store on disk). Not
+    a transaction: use it on a fresh store inside `replaced_store`, which only keeps the store when the block
+    finished. Raises StoreError."""
+    try:
+        store.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
+        raise StoreError(f"the store was not changed: {exc}") from None
+
+
 def load_file(store: ox.Store, path: Path) -> None:
     """Loads an N-Quads file into a fresh store with pyoxigraph's bulk loader, streaming from the file (the
     graph is never held in Python objects). Not a transaction: use it inside `replaced_store`, which only
