@@ -138,6 +138,11 @@ def test_the_export_cuts_graph_names_off_lines_as_parsing_them_would(built: Buil
     fast = release_texts(dump, as_oxigraph_writes=True, named_only=True)
     assert fast == release_texts(dump, as_oxigraph_writes=True)
     assert set(fast) == set(RELEASE_FORMATS)
+    # one triple in several graphs, triples whose text is a prefix of another's
+    quads = "".join(f'<urn:s> <urn:p> {o} <urn:g{g}> .\n' for g in (2, 1, 3)
+                    for o in ('"a"', '"a"@en', '"a"^^<urn:d>', '"a b"', '<urn:o>', '_:b'))
+    assert release_texts(quads, named_only=True) == release_texts(quads)
+    assert release_texts(quads)["nt"].count("\n") == 6
 
 
 def test_the_export_of_a_store_with_a_default_graph_keeps_its_triples(tmp_path: Path) -> None:

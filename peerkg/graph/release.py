@@ -105,8 +105,12 @@ def _union_of_named(lines: list[str]) -> str:
     """`_union_ntriples` of canonical N-Quads lines that all have a graph name: Oxigraph writes a quad as
     `S P O G .` with single spaces, and a graph name (an IRI or a blank node) holds no space, so the triple is
     the line less its last term; the lines are escaped already."""
-    triples = {line[:line.rindex(" ", 0, len(line) - 2)] + " ." for line in lines}
-    return "\n".join(sorted(triples)) + "\n"
+    # `lines` are sorted and unique, and cutting the last term keeps their order (where a line's triple is a
+    # prefix of another's, both continue with a space, which sorts before any character a term goes on
+    # with), so each triple's lines are neighbours: keep the first of each run
+    triples = [line[:line.rindex(" ", 0, len(line) - 2)] + " ." for line in lines]
+    kept = [t for n, t in enumerate(triples) if n == 0 or t != triples[n - 1]]
+    return "\n".join(kept) + "\n"
 
 
 def _triples(ntriples: str) -> Iterator[ox.Triple]:
