@@ -73,14 +73,15 @@ def canonical_nquad_lines(nquads: str | bytes, as_oxigraph_writes: bool = False)
     # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes;
     # none of the characters escaped is \n, so escaping the whole text escapes each line
     lines = escape_line_breaks(text).split("\n")
-    kept = {line for line in lines if line and "_:" not in line}
+    kept = [line for line in lines if line and "_:" not in line]
     blank = "\n".join(line for line in lines if "_:" in line)
     if blank:
         dataset = ox.Dataset(ox.parse(blank, format=ox.RdfFormat.N_QUADS))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-        kept.update(line for line in escape_line_breaks(written).split("\n") if line)
-    return sorted(kept)
+        kept.extend(line for line in escape_line_breaks(written).split("\n") if line)
+    # a store's dump holds each quad once (a store is a set), other N-Quads may repeat a line
+    return sorted(kept) if as_oxigraph_writes else sorted(set(kept))
 
 
 def sorted_ntriples_text(triples: Iterable[ox.Triple]) -> str:
