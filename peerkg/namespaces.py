@@ -14,12 +14,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from peerkg import resources
+from peerkg.turtle import parse_turtle
 
 
 @cache
 def prefixes() -> dict[str, str]:
     """Prefix -> namespace IRI, as declared with sh:declare in ontology/prefixes.ttl, sorted by prefix."""
-    graph = Graph().parse(resources.path("ontology", "prefixes.ttl"))
+    graph = parse_turtle(resources.path("ontology", "prefixes.ttl"))
     table = {
         str(graph.value(decl, SH.prefix)): str(graph.value(decl, SH.namespace))
         for decl in graph.objects(None, SH.declare)

@@ -51,15 +51,15 @@ def test_a_rebuild_of_the_same_graph_skips_validation_and_a_changed_graph_is_val
     import shutil
 
     from peerkg.commands import build as build_module
-    from peerkg.validation import validate_graph
+    from peerkg.validation import start_validate_graph
 
     calls: list[int] = []
 
     def counted(graphs):  # type: ignore[no-untyped-def]
         calls.append(len(graphs))
-        validate_graph(graphs)
+        return start_validate_graph(graphs)
 
-    monkeypatch.setattr(build_module, "validate_graph", counted)
+    monkeypatch.setattr(build_module, "start_validate_graph", counted)
     store = tmp_path / "store"
     build(store, None)
     assert len(calls) == 1 and (store / build_module.VALIDATED_FILE).is_file()
@@ -88,3 +88,78 @@ def test_release_lines_are_the_whole_dataset_canonicalised(built: Built, store) 
     expected = sorted({escape_line_breaks(line) for line in lines if line})
     assert canonical_nquad_lines(dump, as_oxigraph_writes=True) == expected
     assert canonical_nquad_lines(dump.decode()) == expected
+
+
+def test_a_build_whose_entry_breaks_a_shape_keeps_the_old_store_and_release(tmp_path: Path) -> None:
+    # the shapes run in a second process while the new store is written: their verdict still decides
+    import shutil
+
+    from conftest import REPO
+
+    from peerkg.errors import InputError
+    from peerkg.graph.store import dump_nquads_bytes, open_store
+    from peerkg.validation.quotes import NOT_FOUND
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data, symlinks=True)
+    shutil.copytree(REPO / "sources", tmp_path / "sources", symlinks=True)  # the text copies of the documents
+    store, release = tmp_path / "store", tmp_path / "release"
+    build(store, release, data_dir=data)
+    before = dump_nquads_bytes(open_store(store, read_only=True), store)
+    released = {p.name: p.read_bytes() for p in release.iterdir()}
+    # ci_lower above ci_upper and above the estimate (tests/invalid/cases.yaml)
+    shutil.copy(REPO / "tests" / "invalid" / "ci-inverted.yaml", data)
+    with pytest.raises(InputError) as failed:
+        build(store, release, data_dir=data)
+    rules = {(p.rule, p.field) for p in failed.value.problems}
+    assert ("EffectEstimate-ci-lower-not-above-ci-upper", "pk:ciLower") in rules
+    assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == released
+    assert not store.with_name("store.new").exists()
+    # a quote not in its document's text (checked while the shapes run): the same, and the quote is named
+    (data / "ci-inverted.yaml").unlink()
+    entry = data / "akerblom-2023.yaml"
+    entry.write_text(entry.read_text("utf-8").replace('quote: "6 were scoping reviews"',
+                                                      'quote: "6 were umbrella reviews"'), "utf-8")
+    with pytest.raises(InputError) as failed:
+        build(store, release, data_dir=data)
+    assert [(p.entry, p.rule) for p in failed.value.problems] == [("akerblom-2023", NOT_FOUND)]
+    assert dump_nquads_bytes(open_store(store, read_only=True), store) == before
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == released
+
+
+def test_the_export_cuts_graph_names_off_lines_as_parsing_them_would(built: Built, store) -> None:  # type: ignore[no-untyped-def]
+    # `named_only` (every quad in a named graph) makes the union and the TriG by cutting the last term off
+    # each line; the reference parses and writes the lines with pyoxigraph
+    from peerkg.graph.release import RELEASE_FORMATS, release_texts
+    from peerkg.graph.store import dump_nquads_bytes
+
+    dump = dump_nquads_bytes(store)
+    fast = release_texts(dump, as_oxigraph_writes=True, named_only=True)
+    assert fast == release_texts(dump, as_oxigraph_writes=True)
+    assert set(fast) == set(RELEASE_FORMATS)
+    # one triple in several graphs, triples whose text is a prefix of another's
+    quads = "".join(f'<urn:s> <urn:p> {o} <urn:g{g}> .\n' for g in (2, 1, 3)
+                    for o in ('"a"', '"a"@en', '"a"^^<urn:d>', '"a b"', '<urn:o>', '_:b'))
+    assert release_texts(quads, named_only=True) == release_texts(quads)
+    assert release_texts(quads)["nt"].count("\n") == 6
+
+
+def test_the_export_of_a_store_with_a_default_graph_keeps_its_triples(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from peerkg.commands.export import export_store
+
+    quads = ('<urn:s> <urn:p> "a <urn:x> b" .\n'  # in the default graph, a literal with an IRI-like part
+             '<urn:s> <urn:p> <urn:o> <urn:g> .\n'
+             '<urn:s> <urn:p> <urn:o> .\n'
+             '_:b <urn:p> "x y" <urn:g> .\n')
+    target = ox.Store(str(tmp_path / "store"))
+    target.load(quads.encode(), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    del target
+    nt = export_store(tmp_path / "store", "nt")
+    assert nt.splitlines() == sorted(['<urn:s> <urn:p> "a <urn:x> b" .', '<urn:s> <urn:p> <urn:o> .',
+                                      '_:c14n0 <urn:p> "x y" .'])
+    trig = export_store(tmp_path / "store", "trig")
+    assert len(ox.Dataset(ox.parse(trig, format=ox.RdfFormat.TRIG))) == 4

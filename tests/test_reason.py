@@ -145,6 +145,23 @@ def test_only_unasserted_memberships_are_reported(probed) -> None:  # type: igno
     assert (URIRef(PK + "id/example/review-smi"), URIRef("http://purl.org/spar/fabio/Review")) in probed.inferred
 
 
+def test_leaving_out_the_property_hierarchies_changes_nothing_peerkg_reads(
+        probed, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # `reason` runs HermiT without -O and -D (UNREAD_TASKS); HermiT run as owlready2 asks (every task)
+    # must give the same memberships, unsatisfiable and merged classes; a slow run reports its progress
+    from peerkg.ontology import reasoner
+
+    monkeypatch.setattr(reasoner, "UNREAD_TASKS", ())
+    monkeypatch.setattr(reasoner, "TICK_SECONDS", 0.2)
+    lines: list[str] = []
+    every_task = reason([("ontology", ontology()), ("probes", Graph().parse(data=PROBES, format="turtle"))],
+                        progress=lines.append)
+    assert (every_task.consistent, every_task.unsatisfiable, every_task.merged, every_task.inferred) \
+        == (probed.consistent, probed.unsatisfiable, probed.merged, probed.inferred)
+    assert len(probed.inferred) > 50  # the vocabularies' concepts typed by their schemes, the probes
+    assert any(line.startswith("HermiT is running (") for line in lines)
+
+
 # -- inconsistency ------------------------------------------------------------------------------------
 
 def test_an_inconsistent_entry_is_found_and_named() -> None:

@@ -13,8 +13,8 @@ from rdflib import Graph
 from peerkg import resources
 from peerkg.commands.workspace import kept_files, workspace_folder
 from peerkg.errors import InputError, Problem
-from peerkg.graph.release import write_release
-from peerkg.graph.store import Store, add_nquads, filling_folder, replaced_store, to_nquads
+from peerkg.graph.release import release_texts, write_texts
+from peerkg.graph.store import Store, add_nquads, bulk_add_nquads, filling_folder, replaced_store, to_nquads
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, read_entries
 from peerkg.namespaces import entry_graph_name, graph_name, sparql_prefix_block
 from peerkg.ontology import artifact_graphs
@@ -22,7 +22,7 @@ from peerkg.progress import Progress, quiet
 from peerkg.queries.catalogue import catalogue_graph
 from peerkg.synthesis.changelog import log_file
 from peerkg.synthesis.conclusions import as_nquads, derive_conclusions
-from peerkg.validation import validate_graph
+from peerkg.validation import start_validate_graph
 from peerkg.validation.quotes import DocumentTexts, check_quotes
 
 
@@ -32,19 +32,25 @@ def entry_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES)
 
 
-def load_entries(paths: list[Path], progress: Progress = quiet) -> list[Entry]:
+def load_entries(paths: list[Path], progress: Progress = quiet, quotes: bool = True) -> list[Entry]:
     """Every entry of `paths`, read through the loader door, its quotes checked against the text copies of
-    their documents; raises InputError with every problem of all of them (the loaders', ids used twice,
-    quotes not found)."""
+    their documents (unless `quotes` is false: then `check_entry_quotes` must follow); raises InputError with
+    every problem of all of them (the loaders', ids used twice, quotes not found)."""
     loaded = read_entries(paths, progress=lambda n, total, path: progress(f"loading entries {n}/{total}: "
                                                                           f"{path.name}"))
     loaded.raise_problems()
+    if quotes:
+        check_entry_quotes(loaded.entries, progress)
+    return loaded.entries
+
+
+def check_entry_quotes(entries: list[Entry], progress: Progress = quiet) -> None:
+    """Raises InputError naming every quote of `entries` not found in the text copy of its document."""
     progress("checking quotes against the text copies of their documents")
-    texts = DocumentTexts(loaded.entries)
-    missing = [p for p, severity in check_quotes(loaded.entries, texts) if severity == "violation"]
+    texts = DocumentTexts(entries)
+    missing = [p for p, severity in check_quotes(entries, texts) if severity == "violation"]
     if missing:
         raise InputError(missing)
-    return loaded.entries
 
 
 def entry_graphs(entries: list[Entry]) -> list[tuple[str, Graph]]:
@@ -143,34 +149,51 @@ def build(store_path: Path, release_dir: Path | None, progress: Progress = quiet
     the entries a review team added (kept in the workspace beside the store, peerkg.commands.workspace);
     validated with the shapes (skipped when the store at `store_path` was built from a graph of the same
     `validation_fingerprint`: same graph, same shapes, same verdict); then release files into `release_dir`
-    unless it is None.
+    unless it is None. The shapes run in a second process (`start_validate_graph`) while the quotes are
+    checked and the new store and the release texts are made; the new store replaces the old one, and the
+    release files are written, only once their verdict is in.
     Raises InputError (entries that cannot be read or break a shape) or StoreError."""
     started = time.perf_counter()
     progress("loading ontology and vocabularies")
     graphs = artifact_graphs()
     curated, added = entry_files(data_dir), kept_files(store_path)
-    entries = load_entries(curated + added, progress)
+    entries = load_entries(curated + added, progress, quotes=False)
     graphs += entry_graphs(entries)
     graphs.append((graph_name("queries"), catalogue_graph()))
     nquads = to_nquads(graphs) + change_log(store_path)
     fingerprint = validation_fingerprint(nquads)
+    verdict = None
     if fingerprint != validated_fingerprint(store_path):
-        progress("validating entries against the shapes")
-        validate_graph(graphs)
-    progress("writing the store")
-    with replaced_store(store_path) as store:
-        add_nquads(store, nquads)
-        progress("deriving the conclusions (queries/rules/conclusions.rq)")
-        conclusions = as_nquads(derive_conclusions(store))
-        add_nquads(store, conclusions)
-        filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
-        found = counts(store)
-        written: list[Path] = []
-        if release_dir is not None:
-            progress("writing release files")
-            # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
-            # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
-            written = write_release(nquads + conclusions, release_dir)
+        progress("validating entries against the shapes (in a second process, while the store is written)")
+        verdict = start_validate_graph(graphs)
+    try:
+        check_entry_quotes(entries, progress)  # meanwhile, the shapes run
+        progress("writing the store")
+        with replaced_store(store_path) as store:
+            bulk_add_nquads(store, nquads)  # a fresh store, kept only if the block finishes
+            progress("deriving the conclusions (queries/rules/conclusions.rq)")
+            conclusions = as_nquads(derive_conclusions(store))
+            add_nquads(store, conclusions)
+            found = counts(store)
+            texts: dict[str, str] = {}
+            if release_dir is not None:
+                progress("making the release files")
+                # from the loaded graphs, not the store: Oxigraph keeps xsd:positiveInteger and
+                # xsd:nonNegativeInteger values as xsd:integer, and the release keeps the ontology's datatypes
+                named_only = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+                texts = release_texts(nquads + conclusions, named_only=named_only)
+            if verdict is not None:
+                progress("waiting for the validation")
+                verdict.wait()  # InputError: the new store is thrown away, no release file is written
+                verdict = None
+            filling_folder(store).joinpath(VALIDATED_FILE).write_text(fingerprint + "\n", "utf-8")
+    finally:
+        if verdict is not None:
+            verdict.cancel()
+    written: list[Path] = []
+    if release_dir is not None:
+        progress("writing release files")
+        written = write_texts(texts, release_dir)
     return BuildSummary(found, time.perf_counter() - started, store_path, written,
                         [(str(data_dir or resources.path("data")), len(curated)),
                          (str(workspace_folder(store_path)), len(added))])

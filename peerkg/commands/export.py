@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pyoxigraph import DefaultGraph
+
 from peerkg.graph.release import release_texts, sorted_ntriples
 from peerkg.graph.store import default_store_path, dump_nquads_bytes, open_store
 from peerkg.loaders import load_entry
@@ -17,11 +19,13 @@ def export_store(store_path: Path | None, fmt: str, with_change_log: bool = Fals
     removed what, when) is left out unless `with_change_log`: the export is the evidence, the same for the same
     entries however they came and went. Raises StoreError."""
     path = store_path or default_store_path()
-    dump = dump_nquads_bytes(open_store(path, read_only=True), path)
-    if not with_change_log:
+    store = open_store(path, read_only=True)
+    dump = dump_nquads_bytes(store, path)
+    named_only = next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is None
+    if not with_change_log and CHANGES_GRAPH.encode() in dump:
         marker = f"<{CHANGES_GRAPH}> .".encode()
         dump = b"".join(line for line in dump.splitlines(keepends=True) if not line.rstrip().endswith(marker))
-    return release_texts(dump, (fmt,), as_oxigraph_writes=True)[fmt]
+    return release_texts(dump, (fmt,), as_oxigraph_writes=True, named_only=named_only)[fmt]
 
 
 def export_entry(path: Path, fmt: str) -> str:

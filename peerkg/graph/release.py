@@ -24,27 +24,36 @@ RELEASE_FORMATS = ("ttl", "nt", "jsonld", "trig")
 
 
 def release_texts(nquads: str | bytes, formats: tuple[str, ...] = RELEASE_FORMATS,
-                  as_oxigraph_writes: bool = False) -> dict[str, str]:
+                  as_oxigraph_writes: bool = False, named_only: bool = False) -> dict[str, str]:
     """The graph given as N-Quads, in each of `formats` (keys of RELEASE_FORMATS): format -> text.
     Turtle, N-Triples and JSON-LD hold the union of the named graphs (each triple once); TriG keeps each
-    graph. `as_oxigraph_writes`: `nquads` is a store's own dump (see `canonical_nquad_lines`). Raises
-    SyntaxError if `nquads` is not N-Quads."""
+    graph. `as_oxigraph_writes`: `nquads` is a store's own dump (see `canonical_nquad_lines`). `named_only`:
+    every quad is in a named graph (none in the default graph; a store's is empty), so the union is made by
+    cutting the graph name off each line instead of parsing and writing them again. Raises SyntaxError if
+    `nquads` is not N-Quads."""
     lines = canonical_nquad_lines(nquads, as_oxigraph_writes)
-    union = _union_ntriples(lines) if set(formats) & {"ttl", "nt", "jsonld"} else ""
+    wanted = set(formats) & {"ttl", "nt", "jsonld"}
+    union = "" if not wanted else _union_of_named(lines) if named_only else _union_ntriples(lines)
     writers: dict[str, Callable[[], str]] = {
         "ttl": lambda: _turtle(_triples(union), ox.RdfFormat.TURTLE),
         "nt": lambda: union,
         "jsonld": lambda: _jsonld(_triples(union)),
-        "trig": lambda: _turtle(_by_graph(lines), ox.RdfFormat.TRIG),
+        "trig": lambda: _turtle(_named_by_graph(lines) if named_only else _by_graph(lines), ox.RdfFormat.TRIG),
     }
     return {fmt: writers[fmt]() for fmt in formats}
 
 
 def write_release(nquads: str | bytes, folder: Path) -> list[Path]:
     """Writes `peerkg.ttl`, `.nt`, `.jsonld` and `.trig` of the graph into `folder`; returns their paths."""
+    return write_texts(release_texts(nquads), folder)
+
+
+def write_texts(texts: dict[str, str], folder: Path) -> list[Path]:
+    """Writes the release texts (format -> text, as `release_texts` makes them) into `folder` as
+    `peerkg.<format>`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
-    for fmt, text in release_texts(nquads).items():
+    for fmt, text in texts.items():
         path = folder / f"peerkg.{fmt}"
         path.write_bytes(text.encode("utf-8"))
         files.append(path)
@@ -61,22 +70,24 @@ def canonical_nquad_lines(nquads: str | bytes, as_oxigraph_writes: bool = False)
     if not as_oxigraph_writes:
         text = (ox.serialize(ox.parse(text, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
                 or b"").decode("utf-8")
-    # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes
-    lines = text.split("\n")
-    kept = {escape_line_breaks(line) for line in lines if line and "_:" not in line}
+    # Oxigraph leaves U+2028, U+0085 and the like unescaped: split on \n alone, the only line end it writes;
+    # none of the characters escaped is \n, so escaping the whole text escapes each line
+    lines = escape_line_breaks(text).split("\n")
+    kept = [line for line in lines if line and "_:" not in line]
     blank = "\n".join(line for line in lines if "_:" in line)
     if blank:
         dataset = ox.Dataset(ox.parse(blank, format=ox.RdfFormat.N_QUADS))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         written = (ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-        kept.update(escape_line_breaks(line) for line in written.split("\n") if line)
-    return sorted(kept)
+        kept.extend(line for line in escape_line_breaks(written).split("\n") if line)
+    # a store's dump holds each quad once (a store is a set), other N-Quads may repeat a line
+    return sorted(kept) if as_oxigraph_writes else sorted(set(kept))
 
 
 def sorted_ntriples_text(triples: Iterable[ox.Triple]) -> str:
     """N-Triples of `triples`, line-breaking characters other than \\n escaped, lines sorted and unique."""
-    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    return "\n".join(sorted({escape_line_breaks(line) for line in text.split("\n") if line})) + "\n"
+    text = escape_line_breaks((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8"))
+    return "\n".join(sorted({line for line in text.split("\n") if line})) + "\n"
 
 
 def sorted_ntriples(graph: Graph) -> str:
@@ -91,6 +102,18 @@ def _union_ntriples(lines: list[str]) -> str:
     return sorted_ntriples_text(q.triple for q in quads)
 
 
+def _union_of_named(lines: list[str]) -> str:
+    """`_union_ntriples` of canonical N-Quads lines that all have a graph name: Oxigraph writes a quad as
+    `S P O G .` with single spaces, and a graph name (an IRI or a blank node) holds no space, so the triple is
+    the line less its last term; the lines are escaped already."""
+    # `lines` are sorted and unique, and cutting the last term keeps their order (where a line's triple is a
+    # prefix of another's, both continue with a space, which sorts before any character a term goes on
+    # with), so each triple's lines are neighbours: keep the first of each run
+    triples = [line[:line.rindex(" ", 0, len(line) - 2)] + " ." for line in lines]
+    kept = [t for n, t in enumerate(triples) if n == 0 or t != triples[n - 1]]
+    return "\n".join(kept) + "\n"
+
+
 def _triples(ntriples: str) -> Iterator[ox.Triple]:
     return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
 
@@ -100,6 +123,13 @@ def _by_graph(lines: list[str]) -> list[ox.Quad]:
     for quad in ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_QUADS):
         graphs.setdefault(str(quad.graph_name), []).append(quad)
     return [q for name in sorted(graphs) for q in graphs[name]]
+
+
+def _named_by_graph(lines: list[str]) -> Iterator[ox.Quad]:
+    """`_by_graph` of canonical N-Quads lines that all have a graph name (see `_union_of_named`): the lines
+    sorted by their last term (stable: in line order within a graph), which is how Oxigraph writes the name."""
+    ordered = sorted(lines, key=lambda line: line[line.rindex(" ", 0, len(line) - 2) + 1:-2])
+    return ox.parse("\n".join(ordered) + "\n", format=ox.RdfFormat.N_QUADS)
 
 
 def _turtle(statements: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat) -> str:

@@ -14,6 +14,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from peerkg import resources
 from peerkg.namespaces import graph_name, prefixes, vocabulary_base
+from peerkg.turtle import parse_turtle
 
 
 def ontology_files() -> list[Path]:
@@ -29,7 +30,7 @@ def import_module_files() -> list[Path]:
 @cache
 def imported_ontologies() -> frozenset[URIRef]:
     """What peerkg.ttl imports: its components and import module (resolved locally, never fetched)."""
-    graph = Graph().parse(resources.path("ontology", "peerkg.ttl"))
+    graph = parse_turtle(resources.path("ontology", "peerkg.ttl"))
     return frozenset(o for o in graph.objects(None, OWL.imports) if isinstance(o, URIRef))
 
 
@@ -59,7 +60,7 @@ def artifact_graphs() -> list[tuple[str, Graph]]:
     for name, files in parts:
         graph = Graph()
         for file in files:
-            graph.parse(file)
+            parse_turtle(file, graph)
         graphs.append((graph_name(name), merge_imports(graph)))
     return graphs
 
@@ -69,7 +70,7 @@ def vocabulary_graph() -> Graph:
     """All SKOS schemes of ontology/vocab/ in one graph (read once per process)."""
     graph = Graph()
     for path in vocabulary_files():
-        graph.parse(path)
+        parse_turtle(path, graph)
     return graph
 
 
@@ -103,13 +104,13 @@ def ontology_graph(with_vocabularies: bool = True, with_imports: bool = False) -
     """The ontology as one merged graph, with its vocabularies and (optionally) its import module."""
     graph = Graph()
     for path in ontology_files():
-        graph.parse(path)
+        parse_turtle(path, graph)
     if with_imports:
         for path in import_module_files():
-            graph.parse(path)
+            parse_turtle(path, graph)
     if with_vocabularies:
         for path in vocabulary_files():
-            graph.parse(path)
+            parse_turtle(path, graph)
     return merge_imports(graph)
 
 

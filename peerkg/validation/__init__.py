@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -35,7 +36,8 @@ from peerkg.validation.proposals import close_label_problems
 from peerkg.validation.quotes import DocumentTexts, check_quotes
 from peerkg.validation.shapes import ShapeResult, run_shapes
 
-__all__ = ["Issue", "Report", "ShapeResult", "proposal_warnings", "validate", "validate_entry", "validate_graph"]
+__all__ = ["Issue", "Report", "ShapeResult", "proposal_warnings", "start_validate_graph", "validate", "validate_entry",
+           "validate_graph"]
 
 # Loader rules that mean a file could not be read as entries at all (exit 2), as opposed to an entry that was
 # read but breaks a rule (exit 1).
@@ -181,6 +183,75 @@ def validate_graph(graphs: list[tuple[str, Graph]]) -> None:
     if results:
         raise InputError([Problem(str(r.focus), r.message, field=curie(r.path) if isinstance(r.path, URIRef)
                                   else "", rule=r.rule) for r in results])
+
+
+class GraphVerdict:
+    """The verdict of `validate_graph` on graphs, computed in a forked process while the caller goes on
+    (`start_validate_graph`). `wait()` returns when it conforms and raises the InputError `validate_graph`
+    would raise; `cancel()` stops the process."""
+
+    def __init__(self, graphs: list[tuple[str, Graph]]):
+        import multiprocessing
+
+        self._graphs: list[tuple[str, Graph]] | None = None
+        self._process: Any = None
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this system: the verdict is computed in wait()
+            self._graphs = graphs
+            return
+        self._receiver, sender = context.Pipe(duplex=False)
+        # forked: the child inherits the graphs, nothing is pickled on the way in
+        self._process = context.Process(target=_send_verdict, args=(graphs, sender), daemon=True)
+        self._process.start()
+        sender.close()
+        self._fallback = graphs
+
+    def wait(self) -> None:
+        """Waits for the verdict; raises InputError naming focus node, field and rule of every violation. A
+        process that ended without a verdict (killed, out of memory) is made up for by validating here."""
+        if self._process is None:
+            if self._graphs is not None:
+                validate_graph(self._graphs)
+            return
+        try:
+            outcome = self._receiver.recv()
+        except (EOFError, OSError):
+            outcome = None
+        finally:
+            self._receiver.close()
+            self._process.join()
+            self._process = None
+        graphs, self._fallback = self._fallback, []
+        if outcome is None:
+            validate_graph(graphs)
+        elif outcome != "conforms":
+            raise InputError(outcome)
+
+    def cancel(self) -> None:
+        """Stops the validation if it is still running (the caller failed for another reason)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._receiver.close()
+            self._process = None
+
+
+def _send_verdict(graphs: list[tuple[str, Graph]], sender: Any) -> None:
+    try:
+        validate_graph(graphs)
+        sender.send("conforms")
+    except InputError as exc:
+        sender.send(exc.problems)
+    finally:
+        sender.close()
+
+
+def start_validate_graph(graphs: list[tuple[str, Graph]]) -> GraphVerdict:
+    """Starts `validate_graph(graphs)` in a forked process (on the second core), so that the caller can write
+    the store and the release files meanwhile and ask for the verdict before keeping them; on a system
+    without fork, the validation runs when the verdict is asked for."""
+    return GraphVerdict(graphs)
 
 
 def _copy_results(source: Graph, nodes: list[Node], target: Graph) -> None:
