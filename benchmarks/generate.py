@@ -85,7 +85,12 @@ def scaled(data: str, ids: list[str], scale: int, start: int = 0,
             text = umbrella + text
         suffix = f"-c{c}"
         text = pattern.sub(lambda m, s=suffix: f"<{m.group(1)}{s}{m.group(2) or ''}>", text)
+        if c >= every:  # each umbrella review's own source documents, as two umbrella reviews would have
+            text = DOCUMENT.sub(lambda m, s=owner: f"/document/{m.group(1)}{s}>", text)
         yield REF.sub(lambda m, c=c: f'{m.group(1)}"{c * REF_STEP + int(m.group(2))}"', text)
+
+
+DOCUMENT = re.compile(r"/document/([a-z0-9]+(?:-[a-z0-9]+)*)>")
 
 
 def write_scaled(out: Path, scale: int) -> int:

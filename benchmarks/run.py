@@ -362,8 +362,13 @@ def wall(command: list[str], repeat: int = 3, cwd: Path | None = None) -> float:
 
 
 def fresh(section: str, what: str, scale: str, command: list[str], repeat: int = 3, note: str = "") -> Row:
-    """A row for `command` run in a fresh process: best wall time, its peak memory, its CPU time in the note."""
-    seconds = wall(command, repeat)
+    """A row for `command` run in a fresh process: best wall time, its peak memory, its CPU time in the note;
+    a command that fails gets a row saying so (its exit code and last line), and the run goes on."""
+    try:
+        seconds = wall(command, repeat)
+    except subprocess.CalledProcessError as failed:
+        last = (failed.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        return Row(section, what, scale, note=f"FAILED, exit {failed.returncode}: {last[0][:200]}")
     cpu, peak = CPU[" ".join(command)]
     return Row(section, what, scale, seconds, peak_mb=peak,
                note=f"{note}; cpu {cpu:.2f}s" if note else f"cpu {cpu:.2f}s")
