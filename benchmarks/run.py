@@ -510,7 +510,8 @@ def measure(scales: list[int], timeout: float, work: Path, serve_seconds: float 
             if scale == 1000 and (label, 100) in query_rows:
                 before = query_rows[(label, 100)].seconds
                 if before and row.seconds and before != float("inf"):
-                    row.growth = row.seconds / before
+                    # a query stopped at its limit grew at least limit / before (shown as >Nx)
+                    row.growth = (row.seconds if row.seconds != float("inf") else -(row.limit or 0)) / before
             rows.append(row)
     rows.extend(serve_rows(work, serve_seconds))
     return rows
@@ -592,7 +593,7 @@ def table(rows: list[Row], timeout: float) -> str:
         cells = [r.section, r.what, r.scale, _seconds(r.seconds, r.limit or timeout),
                  _seconds(r.reference, timeout), ratio,
                  _seconds(r.rdflib, RDFLIB_LIMIT), f"{r.size:,}" if r.size is not None else "",
-                 f"{r.growth:.1f}x" if r.growth is not None else "",
+                 "" if r.growth is None else f"{r.growth:.1f}x" if r.growth >= 0 else f">{-r.growth:.0f}x",
                  f"{r.peak_mb:,.0f}" if r.peak_mb is not None else "", r.note]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
