@@ -44,7 +44,7 @@ from peerkg.progress import Progress, quiet
 from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, moved_verdicts
 from peerkg.synthesis.changes import Changes
-from peerkg.synthesis.conclusions import add_to_conclusions, outcomes_in, refresh_conclusions
+from peerkg.synthesis.conclusions import add_to_conclusions, outcomes_in, refresh_conclusions, verdicts
 from peerkg.validation import Report, validate
 
 # What `add` counts for each entry: the kinds of record a curator recognises, by their class.
@@ -174,7 +174,7 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
         graphs = [(entry_graph_name(e.id), e.graph) for e in report.entries]
         progress(f"writing {sum(len(g) for _, g in graphs):,} triples of {len(graphs)} entries to the store")
         copies = staged_copies(report.entries, path)
-        verdicts_before = rows("conclusions", store=store)
+        verdicts_before = verdicts(store)
         names = [name for name, _ in graphs]
         outcomes_before = outcomes_in(store, names)  # of the entries replaced
         aside = write_copies(copies, list(replaced.values()))
@@ -196,7 +196,7 @@ def _add_locked(paths: list[Path], path: Path, progress: Progress,
         forget(aside)
         changes = [Change("replaced" if e.id in replaced else "added", e.id, e.file, entry_sources(e))
                    for e in report.entries]
-        record_change(store, path, changes, moved_verdicts(verdicts_before, rows("conclusions", store=store)), by)
+        record_change(store, path, changes, moved_verdicts(verdicts_before, verdicts(store)), by)
         return report, [summarise(e, name, e.id in replaced) for e, (name, _) in
                         zip(report.entries, graphs, strict=True)]
     finally:

@@ -22,9 +22,8 @@ from peerkg.errors import StoreError
 from peerkg.graph.store import Store, add_nquads, default_store_path, graph_names, open_store, writer_lock
 from peerkg.loaders import ENTRY_SUFFIXES, Entry, load_file
 from peerkg.namespaces import bind_all, entity_base, entry_graph_name, expand
-from peerkg.queries.run import rows
 from peerkg.synthesis.changelog import Change, Moved, append_to_log, change_quads, moved_verdicts
-from peerkg.synthesis.conclusions import outcomes_in, refresh_conclusions
+from peerkg.synthesis.conclusions import outcomes_in, refresh_conclusions, verdicts
 
 ENTRIES_FOLDER = "entries"
 
@@ -177,7 +176,7 @@ def remove_entries(ids: list[str], store_path: Path | None = None, by: str | Non
         store = open_store(path)
         aside = write_copies([], files + texts)
         try:
-            verdicts_before = rows("conclusions", store=store)
+            verdicts_before = verdicts(store)
             outcomes = outcomes_in(store, [entry_graph_name(i) for i in ids])
             drop = " ;\n".join(f"DROP SILENT GRAPH <{entry_graph_name(i)}>" for i in ids)
             store.update(drop)
@@ -190,7 +189,7 @@ def remove_entries(ids: list[str], store_path: Path | None = None, by: str | Non
         forget(aside)
         try:
             record_change(store, path, [Change("removed", i, str(f)) for i, f in zip(ids, files, strict=True)],
-                          moved_verdicts(verdicts_before, rows("conclusions", store=store)), by)
+                          moved_verdicts(verdicts_before, verdicts(store)), by)
         finally:
             del store
     return [f"removed {i} (file {f}) from the store and the workspace" for i, f in zip(ids, files, strict=True)]

@@ -120,5 +120,26 @@ def add_to_conclusions(store: ox.Store, new_reviews: Collection[str]) -> int:
     return sum(1 for q in quads if q.predicate == RDF_TYPE)
 
 
+def verdicts(store: ox.Store) -> list[dict[str, object]]:
+    """The verdict of each conclusion drawn from every review of the graph (no umbrella's scope), read from the
+    conclusions graph and the vocabularies alone: one dict per conclusion with `outcome`, `population` and
+    `format` (preferred labels, "" where the conclusion is not about one) and `verdict`, as the stored query
+    `conclusions` gives them, without its columns that read the findings (comparators, overlap), which grow
+    with the graph. Raises OSError from the store."""
+    label = expand("skos:prefLabel")
+    found = store.query(
+        f"SELECT ?outcome ?population ?format ?verdict WHERE {{ "
+        f"GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion <{expand('pk:aboutOutcome')}> ?o ; "
+        f"<{expand('pk:verdict')}> ?verdict FILTER NOT EXISTS {{ ?conclusion <{expand('pk:scope')}> ?scope }} }} "
+        f"?o <{label}> ?o_label . "
+        f"OPTIONAL {{ ?conclusion <{expand('pk:aboutPopulation')}> ?p . ?p <{label}> ?p_label }} "
+        f"OPTIONAL {{ ?conclusion <{expand('pk:aboutFormat')}> ?f . ?f <{label}> ?f_label }} "
+        f"BIND(STR(?o_label) AS ?outcome) BIND(COALESCE(STR(?p_label), \"\") AS ?population) "
+        f"BIND(COALESCE(STR(?f_label), \"\") AS ?format) }}", use_default_graph_as_union=True)
+    assert isinstance(found, ox.QuerySolutions)
+    names = ("outcome", "population", "format", "verdict")
+    return [{n: row[n].value if row[n] is not None else "" for n in names} for row in found]
+
+
 LINKS = ("prov:wasDerivedFrom", "pk:activeComparatorFinding")  # a conclusion's links to the findings it reads
 RDF_TYPE = ox.NamedNode(str(expand("rdf:type")))
