@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -312,7 +312,6 @@ class Row:
     growth: float | None = None
     peak_mb: float | None = None
     note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
     limit: float | None = None  # the time limit of a step stopped there (shown as >limit)
 
 

@@ -37,10 +37,10 @@ from typing import Any, cast
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import XSD
 
 from peerkg.errors import StoreError
 from peerkg.namespaces import entry_graph_name
+from peerkg.turtle import rdflib_term
 
 DEFAULT_DIR = Path(".peerkg")
 
@@ -438,21 +438,15 @@ def _hold_rocksdb_lock(path: Path) -> int:
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None,
               ) -> URIRef | BNode | Literal | None:
-    """A pyoxigraph term as the rdflib term with the same RDF meaning: a literal keeps its lexical form as
-    stored, and xsd:string literals become simple literals (as RDF 1.1 defines them and rdflib's parsers
-    produce them). Raises StoreError for RDF-star triples, which peerkg never stores."""
+    """A pyoxigraph term as the rdflib term with the same RDF meaning (peerkg.turtle.rdflib_term): a literal
+    keeps its lexical form as stored, a blank node its label. Raises StoreError for RDF-star triples, which
+    peerkg never stores."""
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = URIRef(term.datatype.value)
-        return Literal(term.value, datatype=None if datatype == XSD.string else datatype, normalize=False)
-    raise StoreError(f"unsupported term in the store: {term!r}")
+    try:
+        return rdflib_term(term, lambda node: BNode(node.value), normalize=False)
+    except TypeError:
+        raise StoreError(f"unsupported term in the store: {term!r}") from None
 
 
 def holds_entry(store: ox.Store, entry_id: str, subject: str) -> bool:

@@ -87,16 +87,12 @@ def refresh_conclusions(store: ox.Store, outcomes: Collection[str] | None = None
     if outcomes is not None and not outcomes:
         return 0
     quads = derive_conclusions(store, outcomes)
-    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     if outcomes is None:
-        drop = f"DROP SILENT GRAPH <{CONCLUSIONS_GRAPH}> ;\n"
-    else:
-        values = " ".join(f"<{o}>" for o in sorted(outcomes))
-        drop = (f"DELETE {{ GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} "
-                f"WHERE {{ VALUES ?outcome {{ {values} }} GRAPH <{CONCLUSIONS_GRAPH}> "
-                f"{{ ?conclusion <{expand('pk:aboutOutcome')}> ?outcome ; ?p ?o }} }} ;\n")
-    store.update(f"{drop}INSERT DATA {{ GRAPH <{CONCLUSIONS_GRAPH}> {{\n{triples}\n}} }}")
-    return sum(1 for q in quads if q.predicate == RDF_TYPE)
+        return _replace(store, f"DROP SILENT GRAPH <{CONCLUSIONS_GRAPH}>", quads)
+    values = " ".join(f"<{o}>" for o in sorted(outcomes))
+    return _replace(store, f"DELETE {{ GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} "
+                           f"WHERE {{ VALUES ?outcome {{ {values} }} GRAPH <{CONCLUSIONS_GRAPH}> "
+                           f"{{ ?conclusion <{expand('pk:aboutOutcome')}> ?outcome ; ?p ?o }} }}", quads)
 
 
 def add_to_conclusions(store: ox.Store, new_reviews: Collection[str]) -> int:
@@ -109,14 +105,20 @@ def add_to_conclusions(store: ox.Store, new_reviews: Collection[str]) -> int:
     if not new_reviews:
         return 0
     quads = derive_conclusions(store, new_reviews=new_reviews)
-    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     # what a conclusion states besides its links, by property (each found through the store's index): every
     # conclusion drawn before is drawn again with at least the properties it had (counts and bests only grow)
     links = {ox.NamedNode(str(expand(p))) for p in LINKS}
     stated = " ".join(sorted(str(p) for p in {q.predicate for q in quads} - links))
-    store.update(f"DELETE {{ GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} "
-                 f"WHERE {{ VALUES ?p {{ {stated} }} GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} ;\n"
-                 f"INSERT DATA {{ GRAPH <{CONCLUSIONS_GRAPH}> {{\n{triples}\n}} }}")
+    return _replace(store, f"DELETE {{ GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }} "
+                           f"WHERE {{ VALUES ?p {{ {stated} }} GRAPH <{CONCLUSIONS_GRAPH}> {{ ?conclusion ?p ?o }} }}",
+                    quads)
+
+
+def _replace(store: ox.Store, delete: str, quads: list[ox.Quad]) -> int:
+    """Runs the update `delete` and adds `quads` to the conclusions graph, in one transaction; returns the
+    number of conclusions among the quads."""
+    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    store.update(f"{delete} ;\nINSERT DATA {{ GRAPH <{CONCLUSIONS_GRAPH}> {{\n{triples}\n}} }}")
     return sum(1 for q in quads if q.predicate == RDF_TYPE)
 
 

@@ -193,38 +193,34 @@ class GraphVerdict:
     def __init__(self, graphs: list[tuple[str, Graph]]):
         import multiprocessing
 
-        self._graphs: list[tuple[str, Graph]] | None = None
+        self._graphs = graphs
         self._process: Any = None
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this system: the verdict is computed in wait()
-            self._graphs = graphs
             return
         self._receiver, sender = context.Pipe(duplex=False)
         # forked: the child inherits the graphs, nothing is pickled on the way in
         self._process = context.Process(target=_send_verdict, args=(graphs, sender), daemon=True)
         self._process.start()
         sender.close()
-        self._fallback = graphs
 
     def wait(self) -> None:
-        """Waits for the verdict; raises InputError naming focus node, field and rule of every violation. A
-        process that ended without a verdict (killed, out of memory) is made up for by validating here."""
-        if self._process is None:
-            if self._graphs is not None:
-                validate_graph(self._graphs)
-            return
-        try:
-            outcome = self._receiver.recv()
-        except (EOFError, OSError):
-            outcome = None
-        finally:
-            self._receiver.close()
-            self._process.join()
-            self._process = None
-        graphs, self._fallback = self._fallback, []
+        """Waits for the verdict; raises InputError naming focus node, field and rule of every violation.
+        Without fork, or when the process ended without a verdict (killed, out of memory), the graphs are
+        validated here."""
+        outcome = None
+        if self._process is not None:
+            try:
+                outcome = self._receiver.recv()
+            except (EOFError, OSError):
+                outcome = None
+            finally:
+                self._receiver.close()
+                self._process.join()
+                self._process = None
         if outcome is None:
-            validate_graph(graphs)
+            validate_graph(self._graphs)
         elif outcome != "conforms":
             raise InputError(outcome)
 
